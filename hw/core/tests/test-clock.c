@@ -1,0 +1,4 @@
+/* placeholder */
+#include <check.h>
+#include <stdlib.h>
+int main(void) { return EXIT_SUCCESS; }
