@@ -1,0 +1,81 @@
+/*
+ * TimingCache internals shared by timing-cache.c (lookup, insert,
+ * invalidation) and timing-cache-repl.c (replacement policies).
+ *
+ * Layout (one allocation, made once in timing_cache_new):
+ *   fp[sets][ways_padded]   one fingerprint byte per way, 0 = invalid.
+ *                           ways_padded rounds ways up to 8 so a set is
+ *                           scanned 8 ways per 64-bit word.
+ *   fill[sets]              valid ways per set (skips the free-way search
+ *                           once a set is full).
+ *   plru[sets][plru_words]  tree pseudo-LRU node bits, heap order.
+ *   slots[sets][ways]       { key, stamp, value[value_size] }.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef HW_TIMING_TIMING_CACHE_INT_H
+#define HW_TIMING_TIMING_CACHE_INT_H
+
+#include "iommu-sim/timing-cache.h"
+
+typedef struct TimingCacheSlot {
+    TimingCacheKey key;
+    uint64_t stamp;     /* LRU: last access tick; FIFO: insertion tick */
+    /* value_size bytes follow, 8-byte aligned */
+} TimingCacheSlot;
+
+struct TimingCache {
+    char *name;
+    uint32_t entries;
+    uint32_t ways;
+    uint32_t sets;
+    uint32_t ways_padded;
+    uint32_t plru_words;
+    uint32_t occupancy;
+    bool sets_pow2;
+    TimingCachePolicy policy;
+    size_t value_size;
+    size_t stride;      /* bytes per slot */
+    size_t set_bytes;   /* ways * stride */
+    uint32_t hit_cycles;
+    uint32_t miss_cycles;
+    TimingCacheSetIndexFn set_index;
+    void *set_index_opaque;
+    uint64_t rng;       /* xorshift64 state, RANDOM policy */
+    uint64_t tick;      /* LRU / FIFO clock */
+    uint8_t *fp;
+    uint32_t *fill;
+    uint64_t *plru;
+    uint8_t *slots;
+    void *mem;
+    TimingCacheStats stats;
+};
+
+static inline TimingCacheSlot *timing_cache_slot(const TimingCache *c,
+                                                 uint32_t set, uint32_t way)
+{
+    return (TimingCacheSlot *)(c->slots + set * c->set_bytes +
+                               way * c->stride);
+}
+
+static inline void *timing_cache_slot_value(TimingCacheSlot *slot)
+{
+    return slot + 1;
+}
+
+/* Way to fill in a set: a free one (lowest first), else the policy's. */
+uint32_t timing_cache_repl_victim(TimingCache *c, uint32_t set);
+void timing_cache_repl_plru_touch(TimingCache *c, uint32_t set, uint32_t way);
+
+/* Record an access (a hit or an in-place update). */
+static inline void timing_cache_repl_touch(TimingCache *c, uint32_t set,
+                                           uint32_t way)
+{
+    if (c->policy == TIMING_CACHE_LRU) {
+        timing_cache_slot(c, set, way)->stamp = ++c->tick;
+    } else if (c->policy == TIMING_CACHE_PLRU) {
+        timing_cache_repl_plru_touch(c, set, way);
+    }
+}
+
+#endif
