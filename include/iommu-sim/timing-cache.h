@@ -161,7 +161,10 @@ GQuark timing_cache_error_quark(void);
 TimingCache *timing_cache_new(const TimingCacheConfig *cfg, GError **errp);
 void timing_cache_free(TimingCache *cache);
 
-/* Hit: the entry's value (replacement state updated).  Miss: NULL. */
+/*
+ * Hit: the entry's value (never NULL, even when value_size is 0), with
+ * replacement state and counters updated.  Miss: NULL, counted.
+ */
 void *timing_cache_lookup(TimingCache *cache, const TimingCacheKey *key);
 /*
  * Probe keys[0..n-1] in order as one lookup (page-size classes).  On a

@@ -91,19 +91,32 @@ START_TEST(test_timing_cache_plru_tree_4way_by_hand)
 }
 END_TEST
 
+/* 16 ways: one word of tree bits; 128 ways: two words. */
 START_TEST(test_timing_cache_plru_never_evicts_most_recent)
 {
-    TimingCache *c = tct_new(16, 16, TIMING_CACHE_PLRU, 8, false);
+    static const uint32_t ways[] = { 2, 16, 128 };
 
-    for (uint64_t k = 0; k < 16; k++) {
-        tct_insert(c, k);
+    for (unsigned g = 0; g < G_N_ELEMENTS(ways); g++) {
+        TimingCache *c = tct_new(ways[g], ways[g], TIMING_CACHE_PLRU, 8,
+                                 false);
+        unsigned evicted_original = 0;
+
+        for (uint64_t k = 0; k < ways[g]; k++) {
+            tct_insert(c, k);
+        }
+        for (uint64_t k = 1000; k < 1000 + 8 * ways[g]; k++) {
+            int64_t victim;
+
+            ck_assert(k == 1000 || tct_hit(c, k - 1));
+            victim = tct_insert(c, k);
+            ck_assert_int_ne(victim, (int64_t)(k - 1));
+            evicted_original += victim >= 0 && victim < ways[g];
+        }
+        /* Never re-touched, every original must have been chosen. */
+        ck_assert_uint_eq(evicted_original, ways[g]);
+        ck_assert_uint_eq(timing_cache_occupancy(c), ways[g]);
+        timing_cache_free(c);
     }
-    for (uint64_t k = 100; k < 400; k++) {
-        ck_assert(tct_hit(c, k - 1) || k == 100);
-        ck_assert_int_ne(tct_insert(c, k), (int64_t)(k - 1));
-    }
-    ck_assert_uint_eq(timing_cache_occupancy(c), 16);
-    timing_cache_free(c);
 }
 END_TEST
 
