@@ -172,7 +172,9 @@ void guest_ram_read(GuestRAM *ram, uint64_t offset, void *buf, uint64_t len)
     uint64_t in_range = guest_ram_clamp(ram, offset, len);
 
     /* Bytes past the end read as zero, like unbacked pages. */
-    memset(out + in_range, 0, len - in_range);
+    if (in_range < len) {
+        memset(out + in_range, 0, len - in_range);
+    }
     while (in_range) {
         uint64_t in_page = offset & (RAM_PAGE_SIZE - 1);
         uint64_t n = MIN(in_range, RAM_PAGE_SIZE - in_page);
