@@ -30,6 +30,8 @@ ACCESS_CLASS = {
 }
 # Layout (table entry / descriptor) field kinds.
 LAYOUT_KINDS = ('field', 'rsvd', 'ign')
+# <LAYOUT>_<name>_MASK would collide with the generated class masks.
+RESERVED_FIELD_NAMES = ('RSVD', 'RO', 'W1C', 'WO', 'IGN')
 NAME_RE = re.compile(r'^[A-Z][A-Z0-9_]*$')
 VENDOR_RE = re.compile(r'^[a-z][a-z0-9]*$')
 ATTR_RE = re.compile(r'^[a-z][a-z0-9_]*$')
@@ -112,6 +114,8 @@ def _fields(raw, width, where, is_register):
             if not isinstance(name, str) or not NAME_RE.match(name):
                 raise SpecError(f'{fw}: bad field name {name!r}')
             fw = f'{where} field {name}'
+            if name in RESERVED_FIELD_NAMES:
+                raise SpecError(f'{fw}: name clashes with a generated mask')
             if name in names:
                 raise SpecError(f'{fw}: duplicate field name')
             names.add(name)
@@ -648,6 +652,27 @@ def outputs_for(doc):
     return names
 
 
+def check_vendor_names(docs):
+    """Names must be unique across all files of one vendor (one C scope)."""
+    seen = {}
+    for d in docs:
+        names = [x['name'] for k in ('registers', 'groups', 'layouts')
+                 for x in d[k]]
+        names += [f'enum {e["name"]}' for e in d['enums']]
+        names += [f'ctype {e["ctype"]}' for e in d['enums']]
+        for n in names:
+            key = (d['vendor'], n)
+            if key in seen and seen[key] != d['file']:
+                raise SpecError(f'{d["file"]}: {n} already declared in '
+                                f'{seen[key]}')
+            seen[key] = d['file']
+        outs = outputs_for(d)
+        for o in outs:
+            if ('out', o) in seen:
+                raise SpecError(f'{d["file"]}: output {o} clashes')
+            seen[('out', o)] = d['file']
+
+
 def generate(docs, outdir, py_module):
     vendors = {d['vendor'] for d in docs}
     if len(vendors) > 1 and py_module:
@@ -682,6 +707,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         docs = [load(f) for f in args.files]
+        check_vendor_names(docs)
         if not args.check:
             if not args.outdir:
                 raise SpecError('--outdir is required')

@@ -228,6 +228,26 @@ section = "1"
 ''', 'unknown fixed field CAP.NOPE')
 
 
+def test_validation_rejects_mask_name_clash(tmp_path):
+    _fails(tmp_path, '''
+[[layout]]
+name = "L"
+width = 8
+section = "1"
+fields = [{ name = "RSVD", bits = "7:0" }]
+''', 'clashes with a generated mask')
+
+
+def test_validation_rejects_duplicate_across_files(tmp_path):
+    text = ('[[layout]]\nname = "L"\nwidth = 8\nsection = "1"\n'
+            'fields = [{ name = "A", bits = "7:0" }]\n')
+    a = gen.load(_load_text(tmp_path, text, 'a.toml'))
+    b = gen.load(_load_text(tmp_path, text, 'b.toml'))
+    with pytest.raises(gen.SpecError, match='L already declared in a.toml'):
+        gen.check_vendor_names([a, b])
+    gen.check_vendor_names([a])
+
+
 def test_generator_cli_fails_build_on_bad_file(tmp_path, capsys):
     bad = _load_text(tmp_path, '[[layout]]\nname = "L"\nwidth = 8\n'
                      'section = "1"\nfields = [{ name = "A", bits = "6:0" }]\n',
