@@ -31,4 +31,41 @@ static inline uint64_t memory_region_remaining(const MemoryRegion *mr,
     return off < mr->size ? mr->size - off : 0;
 }
 
+/* All-ones in the low size bytes. */
+static inline uint64_t mem_size_mask(unsigned size)
+{
+    return size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+}
+
+/* Little-endian load and store of 1..8 bytes. */
+static inline uint64_t mem_ld_le(const uint8_t *p, unsigned size)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)p[i] << (i * 8);
+    }
+    return v;
+}
+
+static inline void mem_st_le(uint8_t *p, unsigned size, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++) {
+        p[i] = (uint8_t)(v >> (i * 8));
+    }
+}
+
+static inline bool mem_size_ok(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/*
+ * The byte path of memory-access.c on a region instead of an address
+ * space: what dispatch does for RAM, ROM, containers and IOMMU regions.
+ */
+MemTxResult memory_region_access_bytes(MemoryRegion *mr, uint64_t addr,
+                                       MemTxAttrs attrs, uint8_t *buf,
+                                       unsigned len, bool is_write);
+
 #endif
