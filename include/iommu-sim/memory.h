@@ -58,10 +58,14 @@ static inline MemTxAttrs memtxattrs_for_requester(uint16_t rid)
 
 /*
  * MMIO callbacks.  Either the plain or the *_with_attrs pair is set.
- * valid: the access sizes the bus accepts (0 means 1..4 for min/max
- * defaults, as in QEMU); an access outside them reads 0 and is dropped,
- * returning MEMTX_DECODE_ERROR.  impl: the sizes the callbacks handle;
- * the core splits wider accesses and widens narrower ones.
+ * valid: the access sizes the bus accepts; an access outside them, or a
+ * misaligned one without valid.unaligned, reads 0 and is dropped,
+ * returning MEMTX_DECODE_ERROR.  As in QEMU, valid.max_access_size 0
+ * accepts every size on a direct dispatch, while address_space_rw splits
+ * into pieces of at most 4 bytes then.  impl: the sizes the callbacks
+ * handle (0 means 1 for min, 4 for max); the core splits wider accesses
+ * little-endian and widens narrower ones to a naturally aligned
+ * impl.min_access_size access (unless impl.unaligned), shifting the data.
  */
 typedef struct MemoryRegionOps {
     uint64_t (*read)(void *opaque, uint64_t addr, unsigned size);
