@@ -1,0 +1,389 @@
+/*
+ * Intel VT-d model: state and the helpers shared by the files of
+ * hw/intel-vtd (device/registers/translation/faults by "vtd"; caches and
+ * invalidation by "vtd-inv").  Not a public header.
+ *
+ * Spec: Intel Virtualization Technology for Directed I/O, Rev 5.10.
+ * Every offset, mask and field comes from the generated headers
+ * (specs/vtd/*.toml -> build/specs/vtd-*.h); nothing here is hand-written.
+ *
+ * Division of work:
+ *   vtd.c          VTDState, properties, realize/reset, MMIO glue
+ *   vtd-regs.c     register-file hooks: GCMD/GSTS, RTADDR, FSTS, FECTL,
+ *                  FRCD, PMEN, IECTL
+ *   vtd-ctx.c      root/context entry lookup and decode (legacy TTM, §3.4)
+ *   vtd-pt-ss.c    second-stage walk (§3.7, §9.8)
+ *   vtd-translate.c  the IOMMU translate hook (config -> IOTLB -> walk ->
+ *                  finish)
+ *   vtd-fault.c    primary fault logging and the fault event (§7.2, §7.3)
+ *   vtd-pmr.c      protected memory regions (§3.16) and Abort-DMA mode
+ *   vtd-cache.c/h  context cache, IOTLB, paging-structure caches (vtd-inv)
+ *   vtd-inv.c/h    register-based and queued invalidation (vtd-inv)
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef HW_INTEL_VTD_INTERNAL_H
+#define HW_INTEL_VTD_INTERNAL_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "iommu-sim/iommu.h"
+#include "iommu-sim/machine.h"
+#include "iommu-sim/memory.h"
+#include "iommu-sim/msi.h"
+#include "iommu-sim/regs.h"
+#include "specs/vtd-entries.h"
+#include "specs/vtd-faults.h"
+#include "specs/vtd-regs.h"
+
+/*
+ * The cache/invalidation half lands independently: until vtd-cache.h
+ * exists, the translate path always walks (caches == NULL).
+ */
+#if defined(__has_include)
+#if __has_include("hw/intel-vtd/vtd-cache.h")
+#include "hw/intel-vtd/vtd-cache.h"
+#define VTD_HAVE_CACHE 1
+#endif
+#if __has_include("hw/intel-vtd/vtd-inv.h")
+#include "hw/intel-vtd/vtd-inv.h"
+#define VTD_HAVE_INV 1
+#endif
+#endif
+#ifndef VTD_HAVE_CACHE
+typedef struct VTDCacheConfig {
+    unsigned unused;
+} VTDCacheConfig;
+#endif
+
+/* MMIO base of the (single) remapping unit, as QEMU's q35 places it. */
+#define VTD_MMIO_BASE 0xfed90000ull
+#define VTD_MMIO_SIZE 0x1000ull
+
+/* Translation status: 0 is success, otherwise a VTDFaultReason (§7.1.3). */
+#define VTD_OK 0u
+
+/*
+ * Non-architectural outcomes: the request is blocked without a fault
+ * record (PMR hit §3.16, Abort-DMA mode §3.4.1 / TTM=11b).
+ */
+#define VTD_BLOCKED_SILENT 0x1000u
+
+typedef struct VTDState VTDState;
+
+/* Which set of CAP/ECAP reset values the unit starts from. */
+typedef enum {
+    VTD_PROFILE_QEMU,           /* Debian QEMU 7.2 defaults */
+    VTD_PROFILE_BROADWELL_EP,   /* CAP 0x8d2078c106f0466 ECAP 0xf020df */
+} VTDCapProfile;
+
+/* An optional numeric override of a CAP/ECAP field: set when present. */
+typedef struct VTDFieldOverride {
+    bool set;
+    uint64_t value;
+} VTDFieldOverride;
+
+/*
+ * Device properties.  Names follow QEMU's intel-iommu where QEMU has one
+ * (aw-bits, caching-mode, intremap, eim, x-scalable-mode, device-iotlb,
+ * pt, dma-drain, dma-translation); the rest are this model's own.
+ */
+typedef struct VTDProps {
+    unsigned aw_bits;           /* 39 or 48 (QEMU), 57 here too */
+    bool caching_mode;
+    bool intremap;
+    int eim;                    /* -1 auto (QEMU's OnOffAuto), 0 off, 1 on */
+    bool scalable_mode;
+    bool device_iotlb;
+    bool pt;
+    bool dma_drain;
+    bool dma_translation;
+    VTDCapProfile profile;      /* cap-profile=qemu|broadwell-ep */
+    unsigned haw_bits;          /* host address width (x-haw-bits) */
+    /* Field overrides, applied after the profile: cap-<field>/ecap-<field>. */
+    VTDFieldOverride nfr, fro, sagaw, sllps, mgaw, plmr, phmr, cm, psi,
+        mamv, zlr, rwbf, nd, esrtps, esirtps;
+    VTDFieldOverride iro, qi, ir, pt_ecap, adms, sc, dt, eim_ecap, smts;
+    VTDFieldOverride version;   /* whole VER register */
+    VTDFieldOverride cap_raw, ecap_raw; /* whole CAP/ECAP (x-cap, x-ecap) */
+} VTDProps;
+
+/*
+ * A legacy-mode context entry (§9.3), decoded.  raw keeps the two
+ * little-endian words for the caches' tags and for tests.
+ */
+typedef struct VTDContext {
+    uint64_t raw[2];
+    uint16_t sid;
+    uint16_t did;
+    uint8_t tt;                 /* Translation Type field */
+    uint8_t aw;                 /* AW field */
+    uint8_t levels;             /* 3, 4 or 5 paging levels from AW */
+    bool fpd;
+    uint64_t ssptptr;           /* second-stage table root (4 KiB aligned) */
+} VTDContext;
+
+/* Legacy context-entry TT encodings (§9.3). */
+enum {
+    VTD_CTX_TT_UNTRANSLATED = 0,    /* 00b: second-stage only */
+    VTD_CTX_TT_ALL = 1,             /* 01b: also translated/ATS (DT) */
+    VTD_CTX_TT_PASSTHROUGH = 2,     /* 10b: needs ECAP.PT */
+};
+
+/*
+ * Outcome of a second-stage walk (§3.7).  level is where the leaf was
+ * found: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB.  table[l] is the physical
+ * address of the table read at level l (l = levels .. leaf level) and
+ * perm_at[l] the IOMMU_* permission accumulated above that table, so
+ * paging-structure caches can be filled after the walk.
+ */
+typedef struct VTDWalkResult {
+    uint32_t status;            /* VTD_OK or a VTDFaultReason */
+    uint64_t iova;              /* aligned to the page */
+    uint64_t addr;              /* output page address */
+    uint64_t addr_mask;         /* page size - 1 */
+    IOMMUAccessFlags perm;      /* R/W effective after every level */
+    unsigned level;
+    uint64_t leaf;              /* the leaf entry as read */
+    uint64_t table[6];
+    IOMMUAccessFlags perm_at[6];
+    uint32_t mem_reads;
+} VTDWalkResult;
+
+/* What vtd_fault_record() logs (FRCD fields, §11.4.7.6). */
+typedef struct VTDFaultInfo {
+    uint16_t sid;
+    uint64_t addr;              /* faulting input address (page-aligned
+                                 * when recorded) */
+    uint32_t reason;            /* VTDFaultReason */
+    bool is_write;
+    bool priv;
+    bool exec;
+    bool has_pasid;
+    uint32_t pasid;
+    uint8_t at;                 /* AddrType */
+    bool fpd;                   /* the context entry's FPD (§7.1.1) */
+} VTDFaultInfo;
+
+/* A requester's DMA address space behind the unit. */
+typedef struct VTDAddressSpace {
+    VTDState *s;
+    uint16_t sid;
+    MemoryRegion root;          /* container: IOMMU region + interrupt window */
+    MemoryRegion iommu;
+    MemoryRegion intr;          /* alias of the MSI sink at 0xFEE00000 */
+    AddressSpace as;
+} VTDAddressSpace;
+
+/* Counters for the `stats` verb (translation side; caches count theirs). */
+typedef struct VTDStats {
+    uint64_t translations;
+    uint64_t faults;
+    uint64_t faults_recorded;
+    uint64_t walks;
+    uint64_t walk_reads;
+    uint64_t fault_events;
+} VTDStats;
+
+struct VTDState {
+    Device *dev;                /* the qdev object this state belongs to */
+    Machine *machine;
+    AddressSpace *dma_as;       /* where tables and translated DMA go */
+    MsiSink *msi;               /* fault / invalidation event delivery */
+    VirtualClock *clock;
+
+    VTDProps props;
+    RegFile *regs;
+    MemoryRegion mmio;
+
+    GHashTable *spaces;         /* sid -> VTDAddressSpace* */
+
+    /* Derived once at realize from CAP/ECAP (read-only afterwards). */
+    uint64_t cap;
+    uint64_t ecap;
+    unsigned haw;               /* host address width in bits */
+    uint64_t haw_mask;          /* bits at and above HAW set */
+
+    /* Latched by SRTP (§10.4.5 / §11.4.5): RTADDR as of the last SRTP. */
+    uint64_t root_addr;
+    unsigned root_ttm;
+    bool root_valid;            /* RTPS set at least once since reset */
+
+    /* Fault recording state beyond the registers (§7.2). */
+    bool fault_pending_event;   /* an event is owed once IM is cleared */
+
+    /* Invalidation event pending while IECTL.IM (§7.4 / §11.4.9.5). */
+    bool inv_pending_event;
+
+    /* Owned by vtd-inv (vtd-cache.c / vtd-inv.c); NULL until they exist. */
+    struct VTDCaches *caches;
+    struct VTDInvState *inv;
+    VTDCacheConfig cache_cfg;
+
+    VTDStats stats;
+};
+
+/* --- register access by generated index (VTD_RI_*) ----------------- */
+
+static inline uint64_t vtd_reg_get(const VTDState *s, unsigned ri)
+{
+    return regfile_get(s->regs, ri, 0);
+}
+
+static inline void vtd_reg_set(VTDState *s, unsigned ri, uint64_t v)
+{
+    regfile_set(s->regs, ri, 0, v);
+}
+
+/* value = (value & ~clear) | set, hardware side (no masks, no hooks). */
+static inline void vtd_reg_update(VTDState *s, unsigned ri, uint64_t clear,
+                                  uint64_t set)
+{
+    regfile_update(s->regs, ri, 0, clear, set);
+}
+
+/* GSTS bit(s) currently set (status as software sees it). */
+static inline bool vtd_gsts_has(const VTDState *s, uint64_t mask)
+{
+    return (vtd_reg_get(s, VTD_RI_GSTS) & mask) == mask;
+}
+
+/* --- vtd.c ---------------------------------------------------------- */
+
+/*
+ * Build a unit attached to machine m (NULL: stand-alone, for unit tests:
+ * dma_as and msi must then be set by the caller before use).
+ */
+VTDState *vtd_new(Machine *m, const VTDProps *props, GError **errp);
+void vtd_free(VTDState *s);
+void vtd_reset(VTDState *s);
+/* Defaults equal to QEMU 7.2's -device intel-iommu. */
+void vtd_props_default(VTDProps *p);
+/* Parse one property; false with errp set on bad name or value. */
+bool vtd_props_set(VTDProps *p, const char *name, const char *value,
+                   GError **errp);
+/* Per-requester DMA address space (created on first use). */
+AddressSpace *vtd_dma_as(VTDState *s, uint16_t sid);
+/* "name=value ..." counters for the stats verb (g_free the result). */
+char *vtd_stats_text(VTDState *s);
+
+/* --- vtd-regs.c ----------------------------------------------------- */
+
+/* CAP/ECAP/VER reset values from the properties (§11.4.2, §11.4.3). */
+bool vtd_regs_compute_caps(const VTDProps *p, uint64_t *ver, uint64_t *cap,
+                           uint64_t *ecap, GError **errp);
+/* Attach this file's hooks to s->regs. */
+void vtd_regs_install_hooks(VTDState *s);
+
+/* --- vtd-ctx.c (legacy TTM, §3.4.2, §9.1, §9.3) ---------------------- */
+
+/*
+ * Read and validate the root and context entries for sid from the root
+ * table latched by SRTP.  Returns VTD_OK or a fault reason (1h, 2h, 3h,
+ * 8h, 9h, Ah, Bh, Dh); ctx->fpd is valid whenever the context entry was
+ * read, so the caller can honour FPD.  *mem_reads counts table reads.
+ */
+uint32_t vtd_ctx_lookup(VTDState *s, uint16_t sid, VTDContext *ctx,
+                        uint32_t *mem_reads);
+/* Decode and check a context entry's words (no memory access). */
+uint32_t vtd_ctx_decode(const VTDState *s, const uint64_t raw[2],
+                        uint16_t sid, VTDContext *ctx);
+
+/* --- vtd-pt-ss.c (second-stage, §3.7, §9.8) ------------------------- */
+
+/* Full walk from ctx->ssptptr at ctx->levels. */
+void vtd_ss_walk(VTDState *s, const VTDContext *ctx, uint64_t iova,
+                 VTDWalkResult *out);
+/*
+ * Resume a walk at level `level` reading table `table` with permission
+ * `perm` accumulated above it (a paging-structure-cache hit).
+ */
+void vtd_ss_walk_from(VTDState *s, const VTDContext *ctx, uint64_t iova,
+                      unsigned level, uint64_t table, IOMMUAccessFlags perm,
+                      VTDWalkResult *out);
+/* Whether AW is supported by SAGAW (§9.3, CAP.SAGAW). */
+bool vtd_ss_aw_supported(const VTDState *s, unsigned aw);
+/* Largest input address + 1 for a context (min of AGAW and MGAW). */
+uint64_t vtd_ss_input_limit(const VTDState *s, const VTDContext *ctx);
+
+/* --- vtd-translate.c ------------------------------------------------ */
+
+extern const IOMMUMemoryRegionOps vtd_iommu_ops;
+
+/* --- vtd-fault.c (§7.2, §7.3, §11.4.7) ------------------------------ */
+
+/*
+ * Primary fault logging: honours FPD for qualified reasons (§7.1.1),
+ * the repeated-fault rule, FRI wrap over NFR+1 records, PFO on overflow,
+ * and raises the fault event.  Returns true if a record was written.
+ */
+bool vtd_fault_record(VTDState *s, const VTDFaultInfo *fi);
+/*
+ * Set FSTS status bit(s) (IQE, ICE, ITE from vtd-inv) and raise the
+ * fault event if none was pending (§7.3.1).
+ */
+void vtd_fault_status_raise(VTDState *s, uint32_t fsts_bits);
+/* Fault event: IM -> IP; else an MSI from FEDATA/FEADDR/FEUADDR. */
+void vtd_fault_event(VTDState *s);
+/* FECTL write hook tail: IM cleared with IP set delivers (§7.3.1). */
+void vtd_fault_fectl_written(VTDState *s);
+/* FSTS PPF recomputed from the F bits of every record (§11.4.7.1). */
+bool vtd_fault_ppf(VTDState *s);
+/* After software W1Cs FSTS or an FRCD.F (IP clears when nothing left). */
+void vtd_fault_status_changed(VTDState *s);
+
+/* Invalidation completion event (IECTL/IEDATA/IEADDR/IEUADDR, §7.4). */
+void vtd_inv_event_raise(VTDState *s);
+/* IECTL write: IM cleared with IP set delivers the owed event. */
+void vtd_inv_event_iectl_written(VTDState *s);
+
+/* Deliver an MSI described by the given data/address/upper-address regs. */
+void vtd_send_event_msi(VTDState *s, unsigned ri_data, unsigned ri_addr,
+                        unsigned ri_uaddr);
+
+/* --- vtd-pmr.c (§3.16, §11.4.8) -------------------------------------- */
+
+/* True when addr falls into an enabled protected region. */
+bool vtd_pmr_blocks(const VTDState *s, uint64_t addr);
+/* PMEN write: PRS follows EPM (§11.4.8.1). */
+void vtd_pmr_pmen_written(VTDState *s);
+/* Abort-DMA mode active (TTM=11b latched and ECAP.ADMS). */
+bool vtd_abort_dma_mode(const VTDState *s);
+
+/*
+ * --- provided by vtd-inv (vtd-cache.h / vtd-inv.h) --------------------
+ * Proposed contract; this half calls them only under VTD_HAVE_CACHE /
+ * VTD_HAVE_INV and adapts to whatever those headers finally declare.
+ *
+ *   void vtd_cache_config_default(VTDCacheConfig *cfg);
+ *   int  vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
+ *                             const char *value, GError **errp);
+ *            1 handled, 0 not a cache property, -1 bad value (errp set)
+ *   struct VTDCaches *vtd_cache_new(VTDState *s);     realize
+ *   void vtd_cache_free(struct VTDCaches *c);
+ *   void vtd_cache_reset(VTDState *s);                 device reset
+ *   bool vtd_cache_ctx_lookup(VTDState *s, uint16_t sid, VTDContext *out);
+ *   void vtd_cache_ctx_insert(VTDState *s, const VTDContext *ctx);
+ *   bool vtd_cache_iotlb_lookup(VTDState *s, const VTDContext *ctx,
+ *                               uint64_t iova, VTDWalkResult *out);
+ *   void vtd_cache_iotlb_insert(VTDState *s, const VTDContext *ctx,
+ *                               const VTDWalkResult *w);
+ *   bool vtd_cache_psc_lookup(VTDState *s, const VTDContext *ctx,
+ *                             uint64_t iova, unsigned *level,
+ *                             uint64_t *table, IOMMUAccessFlags *perm);
+ *   void vtd_cache_psc_insert(VTDState *s, const VTDContext *ctx,
+ *                             const VTDWalkResult *w);
+ *   void vtd_cache_stats(VTDState *s, GString *out);  "name=value ..."
+ *
+ *   struct VTDInvState *vtd_inv_new(VTDState *s);  installs its own
+ *       regfile hooks on CCMD, IOTLB, IVA, IQT, IQA, ICS (regfile_set_hooks)
+ *   void vtd_inv_free(struct VTDInvState *inv);
+ *   void vtd_inv_reset(VTDState *s);
+ *   void vtd_inv_set_qie(VTDState *s, bool enable);  from the GCMD hook;
+ *       vtd-inv sets/clears GSTS.QIES and IQH itself
+ *   void vtd_inv_iqe_cleared(VTDState *s);  FSTS.IQE W1C'd: resume at IQH
+ */
+
+#endif
