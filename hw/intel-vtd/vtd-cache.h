@@ -118,7 +118,11 @@ typedef struct VTDCacheCounters {
     uint64_t psc_hits[VTD_PSC_COUNT];
     uint64_t psc_lookups;               /* one per vtd_psc_lookup call */
     uint64_t walk_mem_reads;            /* added by the walker */
-    uint64_t cc_inv, iotlb_inv, iec_inv, devtlb_inv;   /* requests */
+    /* Invalidation requests by granularity: [0] global, [1] domain,
+     * [2] device (context cache) / page (IOTLB) / index (IEC). */
+    uint64_t cc_inv[3], iotlb_inv[3], iec_inv[3];
+    uint64_t devtlb_inv;                /* device-TLB descriptors */
+    uint64_t wait_desc;                 /* invalidation-wait descriptors */
 } VTDCacheCounters;
 
 typedef struct VTDCaches {
@@ -134,12 +138,14 @@ typedef struct VTDCaches {
 /* Configuration and lifetime. */
 void vtd_cache_config_default(VTDCacheConfig *cfg);
 /*
- * Set one property ("iotlb-ways", "pde-cache-replacement" ...).  Returns
- * false with *errp set naming the property on a bad value; returns false
- * without an error when name is not a cache property.
+ * Set one property ("iotlb-ways", "pde-cache-replacement" ...): 1 when
+ * handled, 0 when name is not a cache property, -1 with *errp set
+ * naming the property on a bad value.
  */
-bool vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
-                          const char *value, GError **errp);
+int vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
+                         const char *value, GError **errp);
+/* Whether every cache of cfg can be built; errp names the property. */
+bool vtd_cache_config_check(const VTDCacheConfig *cfg, GError **errp);
 /* NULL-terminated list of the property names above. */
 const char *const *vtd_cache_prop_names(void);
 bool vtd_cache_policy_parse(const char *s, TimingCachePolicy *out);
@@ -166,7 +172,7 @@ bool vtd_iotlb_insert(VTDCaches *c, uint16_t did, uint64_t iova,
 
 /*
  * Paging-structure caches (§6.2.5.1): the deepest cached non-leaf entry
- * for iova under did at levels < top_level (the table depth, 3..5), so
+ * for iova under did at levels 2..top_level (the table depth, 3..5), so
  * the walk resumes at out->level - 1.  Probes PDE first, counted as one
  * lookup.  false on a miss.
  */
