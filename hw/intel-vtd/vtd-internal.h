@@ -5,7 +5,7 @@
  *
  * Spec: Intel Virtualization Technology for Directed I/O, Rev 5.10.
  * Every offset, mask and field comes from the generated headers
- * (specs/vtd/*.toml -> build/specs/vtd-*.h); nothing here is hand-written.
+ * (specs/vtd TOML files -> build/specs/vtd-*.h); nothing here is hand-written.
  *
  * Division of work:
  *   vtd.c          VTDState, properties, realize/reset, MMIO glue
@@ -79,6 +79,15 @@ typedef enum {
     VTD_PROFILE_BROADWELL_EP,   /* CAP 0x8d2078c106f0466 ECAP 0xf020df */
 } VTDCapProfile;
 
+/* QEMU-named properties that also override a non-QEMU profile. */
+enum {
+    VTD_PROP_CACHING_MODE = 1u << 0,
+    VTD_PROP_DMA_DRAIN = 1u << 1,
+    VTD_PROP_PT = 1u << 2,
+    VTD_PROP_DEVICE_IOTLB = 1u << 3,
+    VTD_PROP_INTREMAP = 1u << 4,
+};
+
 /* An optional numeric override of a CAP/ECAP field: set when present. */
 typedef struct VTDFieldOverride {
     bool set;
@@ -100,8 +109,12 @@ typedef struct VTDProps {
     bool pt;
     bool dma_drain;
     bool dma_translation;
+    bool snoop_control;
+    bool pasid_mode;            /* x-pasid-mode */
+    unsigned explicit_props;    /* VTD_PROP_* given on the command line */
     VTDCapProfile profile;      /* cap-profile=qemu|broadwell-ep */
-    unsigned haw_bits;          /* host address width (x-haw-bits) */
+    VTDFieldOverride haw_override; /* x-haw-bits: host address width */
+    VTDCacheConfig cache_cfg;   /* cache geometry properties (vtd-inv) */
     /* Field overrides, applied after the profile: cap-<field>/ecap-<field>. */
     VTDFieldOverride nfr, fro, sagaw, sllps, mgaw, plmr, phmr, cm, psi,
         mamv, zlr, rwbf, nd, esrtps, esirtps;
@@ -133,7 +146,10 @@ enum {
 };
 
 /*
- * Outcome of a second-stage walk (§3.7).  level is where the leaf was
+ * Outcome of a second-stage walk (§3.7).  A not-present entry (R = W = 0)
+ * ends the walk with status VTD_FR_NO_READ and perm IOMMU_NONE; the
+ * translate step maps it to 5h/6h by request type.  Callers of
+ * vtd_ss_walk_from() zero *out first.  level is where the leaf was
  * found: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB.  table[l] is the physical
  * address of the table read at level l (l = levels .. leaf level) and
  * perm_at[l] the IOMMU_* permission accumulated above that table, so
@@ -211,11 +227,11 @@ struct VTDState {
     unsigned root_ttm;
     bool root_valid;            /* RTPS set at least once since reset */
 
-    /* Fault recording state beyond the registers (§7.2). */
-    bool fault_pending_event;   /* an event is owed once IM is cleared */
+    /* IRTA as of the last SIRTP (for interrupt remapping, §11.4.10). */
+    uint64_t irta_latched;
 
-    /* Invalidation event pending while IECTL.IM (§7.4 / §11.4.9.5). */
-    bool inv_pending_event;
+    /* Fault recording state beyond the registers (§7.2.1). */
+    unsigned fault_next;        /* record the next fault goes to */
 
     /* Owned by vtd-inv (vtd-cache.c / vtd-inv.c); NULL until they exist. */
     struct VTDCaches *caches;

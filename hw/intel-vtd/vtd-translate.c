@@ -1,0 +1,285 @@
+/*
+ * Intel VT-d: the translate hook of a requester's IOMMU region.
+ *
+ * One shape (ARCHITECTURE.md): configuration lookup (context cache, else
+ * root/context walk) -> decode and validate -> IOTLB -> second-stage walk
+ * -> one finish step that turns the status into a TLB entry or a fault
+ * (recorded per §7.2 unless the access is a no-fault lookup).
+ *
+ * Legacy mode (RTADDR.TTM = 00b) only; requests-without-PASID
+ * (VT-d 5.10 §3.4.2, §3.6, §3.7, §4.2.3-4 for ATS address types).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "hw/intel-vtd/vtd-internal.h"
+
+#define VTD_PAGE_MASK_4K 0xfffull
+/* Cost model placeholders until hw/timing profiles land: 1 GHz clock. */
+#define VTD_XLATE_BASE_CYCLES 20u
+#define VTD_XLATE_READ_CYCLES 100u
+
+/* Everything the finish step needs. */
+typedef struct VTDXlate {
+    uint16_t sid;
+    uint64_t iova;
+    IOMMUAccessFlags access;
+    MemTxAttrs attrs;
+    uint32_t status;
+    bool fpd;
+    VTDWalkResult walk;
+    uint32_t mem_reads;
+    uint32_t events;
+} VTDXlate;
+
+static bool vtd_in_intr_range(uint64_t addr)
+{
+    return addr >= MSI_ADDR_BASE && addr < MSI_ADDR_BASE + MSI_ADDR_SIZE;
+}
+
+/* Identity mapping of one 4 KiB page (TE=0, pass-through, translated). */
+static void vtd_xlate_identity(VTDXlate *x, IOMMUAccessFlags perm)
+{
+    x->walk.iova = x->iova & ~VTD_PAGE_MASK_4K;
+    x->walk.addr = x->walk.iova;
+    x->walk.addr_mask = VTD_PAGE_MASK_4K;
+    x->walk.perm = perm;
+    x->walk.level = 1;
+    x->status = VTD_OK;
+}
+
+/* §3.4.1, §11.4.5: which root-table type the last SRTP latched. */
+static uint32_t vtd_xlate_check_ttm(VTDState *s, const VTDXlate *x)
+{
+    if (vtd_abort_dma_mode(s)) {
+        return VTD_BLOCKED_SILENT;
+    }
+    if (s->root_ttm != 0) {
+        /* Scalable mode (01b) is a later issue; 10b/11b w/o ADMS: rsvd. */
+        return VTD_FR_RTA_INVALID;
+    }
+    if (x->attrs.has_pasid) {
+        return VTD_FR_RTA_LEGACY_PASID;
+    }
+    if (x->attrs.exec) {
+        return VTD_FR_RTA_EXEC_REQ;
+    }
+    return VTD_OK;
+}
+
+static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
+{
+    uint32_t st;
+
+#ifdef VTD_HAVE_CACHE
+    if (vtd_cache_ctx_lookup(s, x->sid, ctx)) {
+        x->events |= IOMMU_EV_CONFIG_HIT;
+        x->fpd = ctx->fpd;
+        /* The cache holds the entry; its checks are re-applied. */
+        return vtd_ctx_decode(s, ctx->raw, x->sid, ctx);
+    }
+#endif
+    st = vtd_ctx_lookup(s, x->sid, ctx, &x->mem_reads);
+    x->events |= IOMMU_EV_CONFIG_MISS;
+    x->fpd = ctx->fpd;
+#ifdef VTD_HAVE_CACHE
+    if (st == VTD_OK) {
+        vtd_cache_ctx_insert(s, ctx);
+    }
+#endif
+    return st;
+}
+
+/* IOTLB, else a walk resumed from the deepest paging-structure-cache hit. */
+static void vtd_xlate_lookup_or_walk(VTDState *s, VTDXlate *x,
+                                     const VTDContext *ctx)
+{
+    VTDWalkResult *w = &x->walk;
+    unsigned level = ctx->levels;
+    uint64_t table = ctx->ssptptr;
+    IOMMUAccessFlags perm = IOMMU_RW;
+
+    memset(w, 0, sizeof(*w));
+#ifdef VTD_HAVE_CACHE
+    if (vtd_cache_iotlb_lookup(s, ctx, x->iova, w)) {
+        x->events |= IOMMU_EV_IOTLB_HIT;
+        return;
+    }
+    if (vtd_cache_psc_lookup(s, ctx, x->iova, &level, &table, &perm)) {
+        x->events |= IOMMU_EV_PWC_HIT;
+    }
+#endif
+    x->events |= IOMMU_EV_IOTLB_MISS;
+    vtd_ss_walk_from(s, ctx, x->iova, level, table, perm, w);
+    s->stats.walks++;
+    s->stats.walk_reads += w->mem_reads;
+    x->mem_reads += w->mem_reads;
+#ifdef VTD_HAVE_CACHE
+    vtd_cache_iotlb_insert(s, ctx, w);
+    vtd_cache_psc_insert(s, ctx, w);
+#endif
+}
+
+/* Second stage: walk, then the permission check of the request (§3.7). */
+static uint32_t vtd_xlate_walk(VTDState *s, VTDXlate *x,
+                               const VTDContext *ctx)
+{
+    VTDWalkResult *w = &x->walk;
+
+    /* LGN.1: beyond the smaller of AGAW and MGAW (§3.7.1). */
+    if (x->iova >= vtd_ss_input_limit(s, ctx)) {
+        return VTD_FR_ADDR_BEYOND_AW;
+    }
+    vtd_xlate_lookup_or_walk(s, x, ctx);
+    if (w->status == VTD_FR_NO_READ || w->status == VTD_OK) {
+        /* Not present or not permitted: LGN.2 write, LGN.3 read. */
+        if ((x->access & IOMMU_WO) && !(w->perm & IOMMU_WO)) {
+            return VTD_FR_NO_WRITE;
+        }
+        if ((x->access & IOMMU_RO) && !(w->perm & IOMMU_RO)) {
+            return VTD_FR_NO_READ;
+        }
+        if (w->perm == IOMMU_NONE) {
+            return VTD_FR_NO_READ;
+        }
+    }
+    return w->status;
+}
+
+/* Translation type of the context entry against the request's AT. */
+static uint32_t vtd_xlate_by_tt(VTDState *s, VTDXlate *x,
+                                const VTDContext *ctx)
+{
+    bool ats = x->attrs.addr_type != ADDR_TYPE_UNTRANSLATED;
+
+    /* LCT.5: ATS requests need TT=01b (§4.2.2-4). */
+    if (ats && ctx->tt != VTD_CTX_TT_ALL) {
+        return VTD_FR_CTX_TT_BLOCKED;
+    }
+    if (x->attrs.addr_type == ADDR_TYPE_TRANSLATED ||
+        ctx->tt == VTD_CTX_TT_PASSTHROUGH) {
+        vtd_xlate_identity(x, IOMMU_RW);
+        return VTD_OK;
+    }
+    return vtd_xlate_walk(s, x, ctx);
+}
+
+static uint32_t vtd_xlate_run(VTDState *s, VTDXlate *x)
+{
+    VTDContext ctx;
+    uint32_t st;
+
+    if (!vtd_gsts_has(s, VTD_GSTS_TES_MASK)) {
+        x->events |= IOMMU_EV_BYPASS;
+        vtd_xlate_identity(x, IOMMU_RW);
+        return VTD_OK;
+    }
+    st = vtd_xlate_check_ttm(s, x);
+    if (st == VTD_OK) {
+        st = vtd_xlate_context(s, x, &ctx);
+    }
+    if (st == VTD_OK) {
+        st = vtd_xlate_by_tt(s, x, &ctx);
+    }
+    /* LGN.4: an output address in the interrupt range (§3.15). */
+    if (st == VTD_OK &&
+        vtd_in_intr_range(x->walk.addr | (x->iova & x->walk.addr_mask))) {
+        st = VTD_FR_OUTPUT_IN_INTR_RANGE;
+    }
+    return st;
+}
+
+static void vtd_xlate_cost(const VTDXlate *x, IOMMUTranslation *out)
+{
+    out->cost.mem_reads = x->mem_reads;
+    out->cost.cycles = VTD_XLATE_BASE_CYCLES +
+                       (uint64_t)x->mem_reads * VTD_XLATE_READ_CYCLES;
+    out->cost.ns = out->cost.cycles;
+    out->cost.events = x->events;
+}
+
+/* A large page that overlaps a checked range is handed out 4 KiB-wise. */
+static uint64_t vtd_xlate_entry_mask(const VTDXlate *x)
+{
+    uint64_t lo = x->walk.addr, hi = x->walk.addr | x->walk.addr_mask;
+
+    if (x->walk.addr_mask > VTD_PAGE_MASK_4K &&
+        lo < MSI_ADDR_BASE + MSI_ADDR_SIZE && hi >= MSI_ADDR_BASE) {
+        return VTD_PAGE_MASK_4K;
+    }
+    return x->walk.addr_mask;
+}
+
+static void vtd_xlate_fault(VTDState *s, const VTDXlate *x,
+                            IOMMUTranslation *out)
+{
+    VTDFaultInfo fi = {
+        .sid = x->sid,
+        .addr = x->iova & ~VTD_PAGE_MASK_4K,
+        .reason = x->status,
+        .is_write = (x->access & IOMMU_WO) != 0,
+        .priv = x->attrs.priv,
+        .exec = x->attrs.exec,
+        .has_pasid = x->attrs.has_pasid,
+        .pasid = x->attrs.pasid,
+        .at = x->attrs.addr_type,
+        .fpd = x->fpd,
+    };
+
+    out->fault = true;
+    out->fault_code = x->status;
+    out->fault_name = vtd_fault_reason_name(x->status);
+    if (x->access != IOMMU_NONE) {
+        vtd_fault_record(s, &fi);
+    }
+}
+
+/* The one place a status becomes a TLB entry or an architectural fault. */
+static void vtd_xlate_finish(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
+{
+    uint64_t mask = vtd_xlate_entry_mask(x);
+    uint64_t target = x->walk.addr | (x->iova & x->walk.addr_mask);
+
+    vtd_xlate_cost(x, out);
+    if (x->status == VTD_OK && vtd_pmr_blocks(s, target)) {
+        x->status = VTD_BLOCKED_SILENT;
+    }
+    if (x->status == VTD_BLOCKED_SILENT) {
+        /* PMR / Abort-DMA: blocked, nothing recorded (§11.4.8, §11.4.5). */
+        out->fault = true;
+        out->fault_code = 0;
+        out->fault_name = vtd_abort_dma_mode(s) ? "ABORT_DMA_MODE"
+                                                : "PMR_BLOCKED";
+        return;
+    }
+    if (x->status != VTD_OK) {
+        vtd_xlate_fault(s, x, out);
+        return;
+    }
+    out->entry.target_as = s->dma_as;
+    out->entry.iova = x->iova & ~mask;
+    out->entry.translated_addr = target & ~mask;
+    out->entry.addr_mask = mask;
+    out->entry.perm = x->walk.perm;
+}
+
+static void vtd_translate(MemoryRegion *iommu, uint64_t iova,
+                          IOMMUAccessFlags access, MemTxAttrs attrs,
+                          IOMMUTranslation *out)
+{
+    VTDAddressSpace *vas = iommu->iommu_opaque;
+    VTDState *s = vas->s;
+    VTDXlate x = {
+        .sid = vas->sid,
+        .iova = iova,
+        .access = access,
+        .attrs = attrs,
+    };
+
+    s->stats.translations++;
+    x.status = vtd_xlate_run(s, &x);
+    vtd_xlate_finish(s, &x, out);
+}
+
+const IOMMUMemoryRegionOps vtd_iommu_ops = {
+    .translate = vtd_translate,
+};

@@ -1,0 +1,395 @@
+/*
+ * Intel VT-d remapping unit ("-device intel-iommu"): state, properties,
+ * realize/reset, MMIO glue and the per-requester DMA address spaces.
+ *
+ * The register file is generated from specs/vtd/regs.toml and run by the
+ * hw/core mask engine; side effects live in vtd-regs.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/intel-vtd/vtd-internal.h"
+#include "specs/vtd-regs-table.h"
+
+void vtd_props_default(VTDProps *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->aw_bits = 39;
+    p->intremap = true;
+    p->eim = -1;
+    p->pt = true;
+    p->dma_drain = true;
+    p->dma_translation = true;
+    p->profile = VTD_PROFILE_QEMU;
+#ifdef VTD_HAVE_CACHE
+    vtd_cache_config_default(&p->cache_cfg);
+#endif
+}
+
+static bool vtd_parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = { "on", "true", "yes", "1" };
+    static const char *const no[] = { "off", "false", "no", "0" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+        if (!g_ascii_strcasecmp(v, yes[i])) {
+            *out = true;
+            return true;
+        }
+        if (!g_ascii_strcasecmp(v, no[i])) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool vtd_parse_u64(const char *v, uint64_t *out)
+{
+    char *end = NULL;
+
+    if (!*v || *v == '-') {
+        return false;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(v, &end, 0);
+    return errno == 0 && end && *end == '\0';
+}
+
+typedef struct VTDBoolProp {
+    const char *name;
+    size_t offset;
+    unsigned explicit_flag;
+} VTDBoolProp;
+
+static const VTDBoolProp vtd_bool_props[] = {
+    { "caching-mode", offsetof(VTDProps, caching_mode),
+      VTD_PROP_CACHING_MODE },
+    { "intremap", offsetof(VTDProps, intremap), VTD_PROP_INTREMAP },
+    { "x-scalable-mode", offsetof(VTDProps, scalable_mode), 0 },
+    { "device-iotlb", offsetof(VTDProps, device_iotlb),
+      VTD_PROP_DEVICE_IOTLB },
+    { "pt", offsetof(VTDProps, pt), VTD_PROP_PT },
+    { "dma-drain", offsetof(VTDProps, dma_drain), VTD_PROP_DMA_DRAIN },
+    { "dma-translation", offsetof(VTDProps, dma_translation), 0 },
+    { "snoop-control", offsetof(VTDProps, snoop_control), 0 },
+    { "x-pasid-mode", offsetof(VTDProps, pasid_mode), 0 },
+};
+
+typedef struct VTDFieldProp {
+    const char *name;
+    size_t offset;
+} VTDFieldProp;
+
+#define VTD_FIELD(n, f) { n, offsetof(VTDProps, f) }
+static const VTDFieldProp vtd_field_props[] = {
+    VTD_FIELD("cap-nfr", nfr), VTD_FIELD("cap-fro", fro),
+    VTD_FIELD("cap-sagaw", sagaw), VTD_FIELD("cap-sllps", sllps),
+    VTD_FIELD("cap-mgaw", mgaw), VTD_FIELD("cap-plmr", plmr),
+    VTD_FIELD("cap-phmr", phmr), VTD_FIELD("cap-cm", cm),
+    VTD_FIELD("cap-psi", psi), VTD_FIELD("cap-mamv", mamv),
+    VTD_FIELD("cap-zlr", zlr), VTD_FIELD("cap-rwbf", rwbf),
+    VTD_FIELD("cap-nd", nd), VTD_FIELD("cap-esrtps", esrtps),
+    VTD_FIELD("cap-esirtps", esirtps), VTD_FIELD("ecap-iro", iro),
+    VTD_FIELD("ecap-qi", qi), VTD_FIELD("ecap-ir", ir),
+    VTD_FIELD("ecap-pt", pt_ecap), VTD_FIELD("ecap-adms", adms),
+    VTD_FIELD("ecap-sc", sc), VTD_FIELD("ecap-dt", dt),
+    VTD_FIELD("ecap-eim", eim_ecap), VTD_FIELD("ecap-smts", smts),
+    VTD_FIELD("spec-version", version), VTD_FIELD("x-cap", cap_raw),
+    VTD_FIELD("x-ecap", ecap_raw), VTD_FIELD("x-haw-bits", haw_override),
+};
+
+static bool vtd_props_bad(GError **errp, const char *name, const char *value,
+                          const char *want)
+{
+    g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "intel-iommu: property '%s': bad value '%s' (%s)", name,
+                value, want);
+    return false;
+}
+
+static bool vtd_props_set_special(VTDProps *p, const char *name,
+                                  const char *value, GError **errp)
+{
+    uint64_t v;
+    bool b;
+
+    if (!strcmp(name, "aw-bits")) {
+        if (!vtd_parse_u64(value, &v) || (v != 39 && v != 48 && v != 57)) {
+            return vtd_props_bad(errp, name, value, "39, 48 or 57");
+        }
+        p->aw_bits = (unsigned)v;
+    } else if (!strcmp(name, "eim")) {
+        if (!strcmp(value, "auto")) {
+            p->eim = -1;
+        } else if (vtd_parse_bool(value, &b)) {
+            p->eim = b;
+        } else {
+            return vtd_props_bad(errp, name, value, "on, off or auto");
+        }
+    } else if (!strcmp(name, "cap-profile")) {
+        if (!strcmp(value, "qemu")) {
+            p->profile = VTD_PROFILE_QEMU;
+        } else if (!strcmp(value, "broadwell-ep")) {
+            p->profile = VTD_PROFILE_BROADWELL_EP;
+        } else {
+            return vtd_props_bad(errp, name, value, "qemu or broadwell-ep");
+        }
+    }
+    return true;
+}
+
+static int vtd_props_set_table(VTDProps *p, const char *name,
+                               const char *value, GError **errp)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(vtd_bool_props); i++) {
+        if (!strcmp(name, vtd_bool_props[i].name)) {
+            bool *field = (bool *)((char *)p + vtd_bool_props[i].offset);
+
+            if (!vtd_parse_bool(value, field)) {
+                return vtd_props_bad(errp, name, value, "on or off") ? 1 : -1;
+            }
+            p->explicit_props |= vtd_bool_props[i].explicit_flag;
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(vtd_field_props); i++) {
+        if (!strcmp(name, vtd_field_props[i].name)) {
+            VTDFieldOverride *o =
+                (VTDFieldOverride *)((char *)p + vtd_field_props[i].offset);
+
+            if (!vtd_parse_u64(value, &o->value)) {
+                return vtd_props_bad(errp, name, value, "a number") ? 1 : -1;
+            }
+            o->set = true;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+bool vtd_props_set(VTDProps *p, const char *name, const char *value,
+                   GError **errp)
+{
+    int r;
+
+    if (!strcmp(name, "aw-bits") || !strcmp(name, "eim") ||
+        !strcmp(name, "cap-profile")) {
+        return vtd_props_set_special(p, name, value, errp);
+    }
+    r = vtd_props_set_table(p, name, value, errp);
+#ifdef VTD_HAVE_CACHE
+    if (r == 0) {
+        r = vtd_cache_config_set(&p->cache_cfg, name, value, errp);
+    }
+#endif
+    if (r == 0) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: unknown property '%s'", name);
+    }
+    return r > 0;
+}
+
+/* --- MMIO -------------------------------------------------------------- */
+
+static uint64_t vtd_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VTDState *s = opaque;
+
+    return regfile_read(s->regs, addr, size);
+}
+
+static void vtd_mmio_write(void *opaque, uint64_t addr, uint64_t data,
+                           unsigned size)
+{
+    VTDState *s = opaque;
+
+    regfile_write(s->regs, addr, data, size);
+}
+
+/* §11.2: 32-bit registers as dwords, 64-bit as one qword or two dwords. */
+static const MemoryRegionOps vtd_mmio_ops = {
+    .read = vtd_mmio_read,
+    .write = vtd_mmio_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* --- lifetime ----------------------------------------------------------- */
+
+static bool vtd_check_props(const VTDProps *p, GError **errp)
+{
+    if (p->eim == 1 && !p->intremap) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: eim=on requires intremap=on");
+        return false;
+    }
+    if (p->pasid_mode && !p->scalable_mode) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: x-pasid-mode needs x-scalable-mode=on");
+        return false;
+    }
+#ifdef VTD_HAVE_CACHE
+    return vtd_cache_config_check(&p->cache_cfg, errp);
+#else
+    return true;
+#endif
+}
+
+static void vtd_init_regs(VTDState *s, uint64_t ver)
+{
+    s->regs = regfile_new(&vtd_regfile_spec, VTD_MMIO_SIZE);
+    regfile_set_reset(s->regs, VTD_RI_VER, ver);
+    regfile_set_reset(s->regs, VTD_RI_CAP, s->cap);
+    regfile_set_reset(s->regs, VTD_RI_ECAP, s->ecap);
+    regfile_reset(s->regs);
+#ifdef VTD_HAVE_INV
+    s->inv = vtd_inv_new(s);
+#endif
+    vtd_regs_install_hooks(s);
+}
+
+VTDState *vtd_new(Machine *m, const VTDProps *props, GError **errp)
+{
+    uint64_t ver, cap, ecap;
+    VTDState *s;
+
+    if (!vtd_check_props(props, errp) ||
+        !vtd_regs_compute_caps(props, &ver, &cap, &ecap, errp)) {
+        return NULL;
+    }
+    s = g_new0(VTDState, 1);
+    s->props = *props;
+    s->cap = cap;
+    s->ecap = ecap;
+    s->haw = props->haw_override.set ? (unsigned)props->haw_override.value
+                                     : props->aw_bits;
+    s->haw_mask = s->haw >= 64 ? 0 : ~((1ull << s->haw) - 1);
+    s->machine = m;
+    if (m) {
+        s->dma_as = machine_memory_as(m);
+        s->msi = machine_msi_sink(m);
+        s->clock = machine_clock(m);
+    }
+#ifdef VTD_HAVE_CACHE
+    s->cache_cfg = props->cache_cfg;
+#endif
+    vtd_init_regs(s, ver);
+    memory_region_init_io(&s->mmio, &vtd_mmio_ops, s, "intel-iommu",
+                          VTD_MMIO_SIZE);
+    s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
+#ifdef VTD_HAVE_CACHE
+    s->caches = vtd_cache_new(s);
+#endif
+    vtd_reset(s);
+    return s;
+}
+
+void vtd_reset(VTDState *s)
+{
+    regfile_reset(s->regs);
+    s->root_addr = 0;
+    s->root_ttm = 0;
+    s->root_valid = false;
+    s->irta_latched = 0;
+    s->fault_next = 0;
+#ifdef VTD_HAVE_INV
+    vtd_inv_reset(s);
+#endif
+#ifdef VTD_HAVE_CACHE
+    vtd_cache_reset(s);
+#endif
+}
+
+static void vtd_space_free(gpointer data)
+{
+    VTDAddressSpace *vas = data;
+
+    address_space_destroy(&vas->as);
+    memory_region_del_subregion(&vas->root, &vas->iommu);
+    if (vas->intr.type == MR_ALIAS) {
+        memory_region_del_subregion(&vas->root, &vas->intr);
+        memory_region_destroy(&vas->intr);
+    }
+    memory_region_destroy(&vas->iommu);
+    memory_region_destroy(&vas->root);
+    g_free(vas);
+}
+
+void vtd_free(VTDState *s)
+{
+    GHashTableIter it;
+    gpointer v;
+
+    if (!s) {
+        return;
+    }
+    g_hash_table_iter_init(&it, s->spaces);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        vtd_space_free(v);
+    }
+    g_hash_table_destroy(s->spaces);
+#ifdef VTD_HAVE_CACHE
+    vtd_cache_free(s->caches);
+#endif
+#ifdef VTD_HAVE_INV
+    vtd_inv_free(s->inv);
+#endif
+    memory_region_destroy(&s->mmio);
+    regfile_free(s->regs);
+    g_free(s);
+}
+
+/*
+ * A requester's view: the IOMMU region over the whole space, and above
+ * it the interrupt window: requests-without-PASID to 0xFEEx_xxxx are
+ * interrupt requests, never translated (§3.15).
+ */
+AddressSpace *vtd_dma_as(VTDState *s, uint16_t sid)
+{
+    VTDAddressSpace *vas = g_hash_table_lookup(s->spaces,
+                                               GUINT_TO_POINTER(sid));
+    char *name;
+
+    if (vas) {
+        return &vas->as;
+    }
+    vas = g_new0(VTDAddressSpace, 1);
+    vas->s = s;
+    vas->sid = sid;
+    name = g_strdup_printf("vtd-%02x:%02x.%x", sid >> 8, (sid >> 3) & 0x1f,
+                           sid & 7);
+    memory_region_init_container(&vas->root, name, MEMORY_REGION_SIZE_2_64);
+    memory_region_init_iommu(&vas->iommu, &vtd_iommu_ops, vas, name,
+                             MEMORY_REGION_SIZE_2_64);
+    memory_region_add_subregion(&vas->root, 0, &vas->iommu);
+    if (s->msi) {
+        memory_region_init_alias(&vas->intr, "vtd-intr",
+                                 msi_sink_region(s->msi), 0, MSI_ADDR_SIZE);
+        memory_region_add_subregion_overlap(&vas->root, MSI_ADDR_BASE,
+                                            &vas->intr, 1);
+    }
+    address_space_init(&vas->as, &vas->root, name);
+    g_free(name);
+    g_hash_table_insert(s->spaces, GUINT_TO_POINTER(sid), vas);
+    return &vas->as;
+}
+
+char *vtd_stats_text(VTDState *s)
+{
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out,
+        "translations=%" G_GUINT64_FORMAT " faults=%" G_GUINT64_FORMAT
+        " faults_recorded=%" G_GUINT64_FORMAT " walks=%" G_GUINT64_FORMAT
+        " walk_reads=%" G_GUINT64_FORMAT " fault_events=%" G_GUINT64_FORMAT,
+        s->stats.translations, s->stats.faults, s->stats.faults_recorded,
+        s->stats.walks, s->stats.walk_reads, s->stats.fault_events);
+#ifdef VTD_HAVE_CACHE
+    vtd_cache_stats(s, out);
+#endif
+    return g_string_free(out, FALSE);
+}
