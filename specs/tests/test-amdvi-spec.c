@@ -168,7 +168,8 @@ START_TEST(test_amdvi_events_qemu_io_page_fault)
     uint64_t evt[2] = { 0x0010ULL | ((0x2000ULL | 0x8) << 48),
                         0xdead0000ULL };
 
-    ck_assert_uint_eq(amdvi_event_get_event_code(evt), AMDVI_EVENT_IO_PAGE_FAULT);
+    ck_assert_uint_eq(amdvi_event_get_event_code(evt),
+                      AMDVI_EVENT_IO_PAGE_FAULT);
     ck_assert_uint_eq(amdvi_event_io_page_fault_get_device_id(evt), 0x10);
     ck_assert_uint_eq(amdvi_event_io_page_fault_get_i(evt), 1);
     ck_assert_uint_eq(amdvi_event_io_page_fault_get_rw(evt), 0);
