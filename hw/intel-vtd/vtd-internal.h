@@ -269,10 +269,13 @@ static inline bool vtd_gsts_has(const VTDState *s, uint64_t mask)
 /* --- vtd.c ---------------------------------------------------------- */
 
 /*
- * Build a unit attached to machine m (NULL: stand-alone, for unit tests:
- * dma_as and msi must then be set by the caller before use).
+ * Build a unit: dma_as is where tables are read and translated DMA goes
+ * (the machine's memory), msi where event interrupts are delivered (may
+ * be NULL in unit tests).  Does not call into hw/machine, so the library
+ * links without it; the device glue passes the machine's objects.
  */
-VTDState *vtd_new(Machine *m, const VTDProps *props, GError **errp);
+VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
+                  VirtualClock *clock, GError **errp);
 void vtd_free(VTDState *s);
 void vtd_reset(VTDState *s);
 /* Defaults equal to QEMU 7.2's -device intel-iommu. */

@@ -160,11 +160,12 @@ bool vtd_regs_compute_caps(const VTDProps *p, uint64_t *ver, uint64_t *cap,
                     "intel-iommu: cap-nfr too large");
         return false;
     }
-    if (vtd_cap_get_fro(*cap) * 16 < 0x100 ||
-        vtd_ecap_get_iro(*ecap) * 16 < 0x100) {
+    /* Above the fixed map (QEMU puts IVA/IOTLB at 0xf0/0xf8). */
+    if (vtd_cap_get_fro(*cap) * 16 < 0xf0 ||
+        vtd_ecap_get_iro(*ecap) * 16 < 0xf0) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "intel-iommu: cap-fro / ecap-iro must place their "
-                    "registers at or above 0x100 (§11.4)");
+                    "registers at or above 0xf0 (§11.4)");
         return false;
     }
     return true;

@@ -252,7 +252,8 @@ static void vtd_init_regs(VTDState *s, uint64_t ver)
     vtd_regs_install_hooks(s);
 }
 
-VTDState *vtd_new(Machine *m, const VTDProps *props, GError **errp)
+VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
+                  VirtualClock *clock, GError **errp)
 {
     uint64_t ver, cap, ecap;
     VTDState *s;
@@ -268,12 +269,9 @@ VTDState *vtd_new(Machine *m, const VTDProps *props, GError **errp)
     s->haw = props->haw_override.set ? (unsigned)props->haw_override.value
                                      : props->aw_bits;
     s->haw_mask = s->haw >= 64 ? 0 : ~((1ull << s->haw) - 1);
-    s->machine = m;
-    if (m) {
-        s->dma_as = machine_memory_as(m);
-        s->msi = machine_msi_sink(m);
-        s->clock = machine_clock(m);
-    }
+    s->dma_as = dma_as;
+    s->msi = msi;
+    s->clock = clock;
 #ifdef VTD_HAVE_CACHE
     s->cache_cfg = props->cache_cfg;
 #endif

@@ -51,10 +51,8 @@ static inline VTest *vt_new(const char *props)
     memory_region_add_subregion(&t->sys, MSI_ADDR_BASE,
                                 msi_sink_region(t->msi));
     address_space_init(&t->as, &t->sys, "sys");
-    t->s = vtd_new(NULL, &p, &err);
+    t->s = vtd_new(&p, &t->as, t->msi, t->clk, &err);
     ck_assert_msg(t->s != NULL, "%s", err ? err->message : "?");
-    t->s->dma_as = &t->as;
-    t->s->msi = t->msi;
     t->next_table = 0x200000;
     return t;
 }

@@ -1,0 +1,2 @@
+#include "vtd-test-util.h"
+int main(void) { return 0; }
