@@ -29,7 +29,7 @@ static bool vtd_pmr_in(uint64_t addr, uint64_t base, uint64_t limit,
                        uint64_t field_mask)
 {
     uint64_t lo = base & field_mask;
-    uint64_t hi = (limit & field_mask) | ~field_mask;
+    uint64_t hi = (limit & field_mask) | ((field_mask & -field_mask) - 1);
 
     return lo <= hi && addr >= lo && addr <= hi;
 }
@@ -41,7 +41,7 @@ bool vtd_pmr_blocks(const VTDState *s, uint64_t addr)
     }
     if (vtd_cap_get_plmr(s->cap) &&
         vtd_pmr_in(addr, vtd_reg_get(s, VTD_RI_PLMBASE),
-                   vtd_reg_get(s, VTD_RI_PLMLIMIT) , VTD_PLMBASE_PLMB_MASK) &&
+                   vtd_reg_get(s, VTD_RI_PLMLIMIT), VTD_PLMBASE_PLMB_MASK) &&
         addr < (1ull << 32)) {
         return true;
     }

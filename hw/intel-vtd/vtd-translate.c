@@ -74,8 +74,10 @@ static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
     if (vtd_cache_ctx_lookup(s, x->sid, ctx)) {
         x->events |= IOMMU_EV_CONFIG_HIT;
         x->fpd = ctx->fpd;
+        uint64_t raw[2] = { ctx->raw[0], ctx->raw[1] };
+
         /* The cache holds the entry; its checks are re-applied. */
-        return vtd_ctx_decode(s, ctx->raw, x->sid, ctx);
+        return vtd_ctx_decode(s, raw, x->sid, ctx);
     }
 #endif
     st = vtd_ctx_lookup(s, x->sid, ctx, &x->mem_reads);

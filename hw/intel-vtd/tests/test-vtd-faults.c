@@ -1,2 +1,249 @@
+/*
+ * Check tests: every legacy fault reason 1h-Eh reached through the
+ * translate hook (VT-d 5.10 §7.1.3), fault recording (§7.2.1: FRI, F W1C,
+ * PPF derived, PFO, repeated faults, FPD) and the fault event MSI
+ * (FECTL IM/IP, §7.2.2).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
 #include "vtd-test-util.h"
-int main(void) { return 0; }
+
+#define SID 0x0010  /* 00:02.0, the edu slot */
+#define SLPT 0x300000ull
+
+static VTest *setup(const char *props)
+{
+    VTest *t = vt_new(props);
+
+    vt_ctx_ss(t, SID, 0, SLPT, 1, 1);
+    vt_map(t, SLPT, 3, 0x1000, 0x5000, 1, 3);
+    vt_map(t, SLPT, 3, 0x2000, 0x6000, 1, 1);   /* read-only */
+    vt_enable(t);
+    return t;
+}
+
+static uint32_t xl(VTest *t, uint64_t iova, IOMMUAccessFlags acc)
+{
+    IOMMUTranslation out;
+
+    vt_translate(t, SID, iova, acc, &out);
+    return out.fault ? out.fault_code : 0;
+}
+
+START_TEST(test_vtd_fault_every_legacy_reason)
+{
+    VTest *t = setup(NULL);
+    IOMMUTranslation out;
+
+    ck_assert_uint_eq(xl(t, 0x1234, IOMMU_RO), 0);
+    vt_translate(t, SID, 0x1234, IOMMU_WO, &out);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x5000);
+    ck_assert_uint_eq(xl(t, 0x2000, IOMMU_WO), VTD_FR_NO_WRITE);
+    ck_assert_uint_eq(xl(t, 0x9000, IOMMU_RO), VTD_FR_NO_READ);
+    ck_assert_uint_eq(xl(t, 1ull << 39, IOMMU_RO), VTD_FR_ADDR_BEYOND_AW);
+    /* 7h: a table beyond RAM; Ch: a reserved bit in a PTE's parent. */
+    vt_ram_w64(t, SLPT + 8 * 5, 0x40000000ull | 3);
+    ck_assert_uint_eq(xl(t, 5ull << 30, IOMMU_RO), VTD_FR_SS_ENTRY_ACCESS);
+    vt_ram_w64(t, SLPT + 8 * 6, 0x7000ull | 3 | (1ull << 11));
+    ck_assert_uint_eq(xl(t, 6ull << 30, IOMMU_RO), VTD_FR_SS_ENTRY_RSVD);
+    /* Eh: output in the interrupt range. */
+    vt_map(t, SLPT, 3, 0x3000, 0xfee00000ull, 1, 3);
+    ck_assert_uint_eq(xl(t, 0x3000, IOMMU_WO), VTD_FR_OUTPUT_IN_INTR_RANGE);
+    /* Context-level reasons. */
+    vt_set_context(t, SID, SLPT | 1 | (1u << 4), 1);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_RSVD);
+    vt_set_context(t, SID, SLPT | 1 | (3u << 2), 1);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_INVALID);
+    vt_set_context(t, SID, SLPT | 1, 2);   /* AW=2 not in SAGAW */
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_INVALID);
+    vt_set_context(t, SID, 0, 0);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_NOT_PRESENT);
+    vt_ram_w64(t, VT_ROOT, 0x40000000ull | 1);
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_TABLE_ACCESS);
+    vt_ram_w64(t, VT_ROOT, VT_CTX | 1 | (1u << 3));
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_ROOT_RSVD);
+    vt_ram_w64(t, VT_ROOT, 0);
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_ROOT_NOT_PRESENT);
+    vt_wr(t, VTD_REG_RTADDR, 0x40000000ull, 8);
+    vt_wr(t, VTD_REG_GCMD, VTD_GCMD_TE_MASK | VTD_GCMD_SRTP_MASK, 4);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_ROOT_TABLE_ACCESS);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_tt_blocked_for_ats)
+{
+    VTest *t = setup(NULL);
+    VTDAddressSpace *vas;
+    IOMMUTranslation out;
+    MemTxAttrs a = memtxattrs_for_requester(SID);
+
+    vtd_dma_as(t->s, SID);
+    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(SID));
+    a.addr_type = ADDR_TYPE_TRANSLATION_REQUEST;
+    memory_region_iommu_translate(&vas->iommu, 0x1000, IOMMU_RO, a, &out);
+    ck_assert(out.fault);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_CTX_TT_BLOCKED);
+    ck_assert_str_eq(out.fault_name, vtd_fault_reason_name(0xd));
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_record_fields_and_w1c)
+{
+    VTest *t = setup(NULL);
+    uint64_t fro = 0x220;
+
+    ck_assert_uint_eq(xl(t, 0x2345, IOMMU_WO), VTD_FR_NO_WRITE);
+    ck_assert_uint_eq(vt_rd(t, fro, 8), 0x2000);
+    ck_assert_uint_eq(vt_rd(t, fro + 8, 8) & 0xffff, SID);
+    ck_assert_uint_eq((vt_rd(t, fro + 8, 8) >> 32) & 0xff, VTD_FR_NO_WRITE);
+    ck_assert(vt_rd(t, fro + 8, 8) >> 63);              /* F */
+    ck_assert(!((vt_rd(t, fro + 8, 8) >> 62) & 1));     /* T: write */
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), VTD_FSTS_PPF_MASK);
+    /* A second (different) fault with the single record full: PFO. */
+    ck_assert_uint_eq(xl(t, 0x9000, IOMMU_RO), VTD_FR_NO_READ);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4),
+                      VTD_FSTS_PPF_MASK | VTD_FSTS_PFO_MASK);
+    /* F is W1C through the upper dword; PPF follows. */
+    vt_wr(t, fro + 12, 0x80000000u, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), VTD_FSTS_PFO_MASK);
+    vt_wr(t, VTD_REG_FSTS, VTD_FSTS_PFO_MASK, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_records_wrap_and_repeat_collapses)
+{
+    VTest *t = setup("cap-nfr=3");
+    uint64_t fro = 0x220;
+
+    ck_assert_uint_eq(xl(t, 0x9000, IOMMU_RO), VTD_FR_NO_READ);
+    ck_assert_uint_eq(xl(t, 0x9000, IOMMU_RO), VTD_FR_NO_READ);  /* repeat */
+    ck_assert(!(vt_rd(t, fro + 16 + 8, 8) >> 63));
+    ck_assert_uint_eq(xl(t, 0xa000, IOMMU_RO), VTD_FR_NO_READ);
+    ck_assert(vt_rd(t, fro + 16 + 8, 8) >> 63);
+    ck_assert_uint_eq(vtd_fsts_get_fri(vt_rd(t, VTD_REG_FSTS, 4)), 0);
+    xl(t, 0xb000, IOMMU_RO);
+    xl(t, 0xc000, IOMMU_RO);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4) & VTD_FSTS_PFO_MASK, 0);
+    /* Free record 0; the index wrapped to it. */
+    vt_wr(t, fro + 12, 0x80000000u, 4);
+    xl(t, 0xd000, IOMMU_RO);
+    ck_assert_uint_eq(vt_rd(t, fro, 8), 0xd000);
+    xl(t, 0xe000, IOMMU_RO);
+    ck_assert(vt_rd(t, VTD_REG_FSTS, 4) & VTD_FSTS_PFO_MASK);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_fpd_suppresses_qualified_only)
+{
+    VTest *t = setup(NULL);
+
+    vt_set_context(t, SID, 0 | 2, 0);   /* not present, FPD=1 */
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_NOT_PRESENT);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    vt_ram_w64(t, VT_ROOT, 0);          /* root faults are not qualified */
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_ROOT_NOT_PRESENT);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), VTD_FSTS_PPF_MASK);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_event_msi_honours_im)
+{
+    VTest *t = setup(NULL);
+
+    vt_wr(t, VTD_REG_FEDATA, 0x41, 4);
+    vt_wr(t, VTD_REG_FEADDR, 0xfee00000u, 4);
+    /* Masked (reset): IP set, no message. */
+    xl(t, 0x9000, IOMMU_RO);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 0);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FECTL, 4), 0xc0000000u);
+    /* Unmask: the pending event is delivered, IP clears. */
+    vt_wr(t, VTD_REG_FECTL, 0, 4);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 1);
+    ck_assert_uint_eq(msi_sink_record(t->msi, 0)->vector, 0x41);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FECTL, 4), 0);
+    /* Service the record; the next fault sends at once. */
+    vt_wr(t, 0x220 + 12, 0x80000000u, 4);
+    xl(t, 0xa000, IOMMU_RO);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 2);
+    /* No-fault lookups record nothing. */
+    xl(t, 0xb000, IOMMU_NONE);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 2);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_te_off_passes_through_and_pmr_blocks)
+{
+    VTest *t = vt_new("cap-profile=broadwell-ep");
+    IOMMUTranslation out;
+
+    vt_translate(t, SID, 0x12345678, IOMMU_RW, &out);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x12345000);
+    /* EDK2's alignment probe: all ones in, the 1 MiB granule back. */
+    vt_wr(t, VTD_REG_PLMBASE, 0xffffffffu, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_PLMBASE, 4), 0xfff00000u);
+    vt_wr(t, VTD_REG_PLMBASE, 0x0, 4);
+    vt_wr(t, VTD_REG_PLMLIMIT, 0x3ff00000u, 4);
+    vt_wr(t, VTD_REG_PMEN, 0x80000000u, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_PMEN, 4), 0x80000001u);
+    vt_translate(t, SID, 0x12345678, IOMMU_RO, &out);
+    ck_assert(out.fault);
+    ck_assert_str_eq(out.fault_name, "PMR_BLOCKED");
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    vt_translate(t, SID, 0x40000000, IOMMU_RO, &out);
+    ck_assert(!out.fault);
+    vt_wr(t, VTD_REG_PMEN, 0, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_PMEN, 4), 0);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_fault_abort_dma_mode)
+{
+    VTest *t = vt_new("ecap-adms=1");
+    IOMMUTranslation out;
+
+    vt_wr(t, VTD_REG_RTADDR, VT_ROOT | (3u << 10), 8);
+    vt_wr(t, VTD_REG_GCMD, VTD_GCMD_SRTP_MASK, 4);
+    vt_wr(t, VTD_REG_GCMD, VTD_GCMD_TE_MASK, 4);
+    vt_translate(t, SID, 0x1000, IOMMU_RO, &out);
+    ck_assert(out.fault);
+    ck_assert_str_eq(out.fault_name, "ABORT_DMA_MODE");
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    vt_free(t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("vtd-faults");
+    TCase *tc = tcase_create("faults");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_vtd_fault_every_legacy_reason);
+    tcase_add_test(tc, test_vtd_fault_tt_blocked_for_ats);
+    tcase_add_test(tc, test_vtd_fault_record_fields_and_w1c);
+    tcase_add_test(tc, test_vtd_fault_records_wrap_and_repeat_collapses);
+    tcase_add_test(tc, test_vtd_fault_fpd_suppresses_qualified_only);
+    tcase_add_test(tc, test_vtd_fault_event_msi_honours_im);
+    tcase_add_test(tc, test_vtd_fault_te_off_passes_through_and_pmr_blocks);
+    tcase_add_test(tc, test_vtd_fault_abort_dma_mode);
+    suite_add_tcase(su, tc);
+    sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

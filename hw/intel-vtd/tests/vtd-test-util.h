@@ -101,6 +101,17 @@ static inline uint64_t vt_alloc_table(VTest *t)
     return a;
 }
 
+/* Global context-cache + IOTLB invalidation after editing tables. */
+static inline void vt_flush(VTest *t)
+{
+#ifdef VTD_HAVE_CACHE
+    if (t->s->caches) {
+        vtd_cc_invalidate_all(t->s->caches);
+        vtd_iotlb_invalidate_all(t->s->caches);
+    }
+#endif
+}
+
 /* Root entry for bus 0 -> VT_CTX; context for sid with the given words. */
 static inline void vt_set_context(VTest *t, uint16_t sid, uint64_t w0,
                                   uint64_t w1)
@@ -109,6 +120,7 @@ static inline void vt_set_context(VTest *t, uint16_t sid, uint64_t w0,
     vt_ram_w64(t, VT_ROOT + (sid >> 8) * 16, ctx_table | 1);
     vt_ram_w64(t, ctx_table + (sid & 0xff) * 16, w0);
     vt_ram_w64(t, ctx_table + (sid & 0xff) * 16 + 8, w1);
+    vt_flush(t);
 }
 
 /* Context: present, TT, second-stage root, AW, DID. */
