@@ -108,16 +108,18 @@ static void qtest_verb_read_n(QtestProto *p, char **w, int n)
 }
 
 /* Read len bytes at addr into p->scratch; false (ERR sent) on bad args. */
-static bool qtest_read_args(QtestProto *p, char **w, uint64_t *addr,
-                            uint64_t *len)
+static bool qtest_read_args(QtestProto *p, char **w, bool allow_zero,
+                            uint64_t *addr, uint64_t *len)
 {
     if (!qtest_arg_u64(p, w[1], addr) ||
-        !qtest_arg_size(p, w[2], *addr, QTEST_MAX_XFER, false, len)) {
+        !qtest_arg_size(p, w[2], *addr, QTEST_MAX_XFER, allow_zero, len)) {
         return false;
     }
     g_byte_array_set_size(p->scratch, *len);
-    address_space_read(p->mem_as, *addr, MEMTXATTRS_UNSPECIFIED,
-                       p->scratch->data, *len);
+    if (*len) {
+        address_space_read(p->mem_as, *addr, MEMTXATTRS_UNSPECIFIED,
+                           p->scratch->data, *len);
+    }
     return true;
 }
 
@@ -127,7 +129,7 @@ static void qtest_verb_read(QtestProto *p, char **w, int n)
     uint64_t addr, len;
     size_t start = p->out->len;
 
-    if (!qtest_read_args(p, w, &addr, &len)) {
+    if (!qtest_read_args(p, w, false, &addr, &len)) {
         return;
     }
     g_string_append_len(p->out, "OK 0x", 5);
@@ -141,7 +143,8 @@ static void qtest_verb_b64read(QtestProto *p, char **w, int n)
     uint64_t addr, len;
     char *b64;
 
-    if (!qtest_read_args(p, w, &addr, &len)) {
+    /* QEMU answers "OK " for zero bytes here (only read asserts). */
+    if (!qtest_read_args(p, w, true, &addr, &len)) {
         return;
     }
     b64 = g_base64_encode(p->scratch->data, len);
@@ -276,11 +279,16 @@ void qtest_irq_listener(void *opaque, int gsi, int level)
     qtest_reply(p, "IRQ %s %d", level ? "raise" : "lower", gsi);
 }
 
+/* No device of ours has output GPIO lines: nothing to report. */
+static void qtest_irq_ignore(void *opaque, int gsi, int level)
+{
+}
+
 /*
- * irq_intercept_in PATH (e.g. "ioapic").  Only one device can be
- * intercepted; asking again for the same one is OK.  No device of ours
- * has output GPIO lines, so irq_intercept_out only matches the device
- * already intercepted.
+ * irq_intercept_in / irq_intercept_out PATH (e.g. "ioapic").  Only one
+ * device can be intercepted; asking again for the same one is OK, for
+ * another one FAIL.  As in QEMU, intercepting the outputs of a device
+ * that has none (our interrupt controllers) succeeds and reports nothing.
  */
 static void qtest_verb_irq_intercept(QtestProto *p, char **w, int n)
 {
@@ -294,8 +302,9 @@ static void qtest_verb_irq_intercept(QtestProto *p, char **w, int n)
         }
         return;
     }
-    if (out || !machine_irq_intercept(p->machine, w[1], qtest_irq_listener,
-                                      p)) {
+    if (!machine_irq_intercept(p->machine, w[1],
+                               out ? qtest_irq_ignore : qtest_irq_listener,
+                               p)) {
         qtest_reply(p, "FAIL Unknown device");
         return;
     }

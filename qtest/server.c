@@ -17,7 +17,6 @@
 #include "qtest/server.h"
 
 #define HARNESS_READ_CHUNK (64 * 1024)
-
 int harness_signals_setup(void)
 {
     sigset_t set;
@@ -123,7 +122,7 @@ int harness_serve(QtestChannel *ch, QtestProto *p, VirtualClock *clock,
                     break;
                 }
             } else if (!harness_read(ch, p, buf)) {
-                break;
+                break;          /* EOF or a dead channel */
             }
         }
         qtest_proto_poll_timers(p);

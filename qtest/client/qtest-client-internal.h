@@ -14,6 +14,7 @@ struct QtestClient {
     pid_t pid;              /* -1 when attached to a running server */
     char *tmpdir;           /* unix transport: socket directory */
     int timeout_ms;
+    bool rcvtimeo;          /* fd is a socket with SO_RCVTIMEO set */
     GString *rbuf;          /* received bytes not yet returned as lines */
     size_t rpos;            /* start of unread data in rbuf */
     GString *wbuf;          /* reused send buffer */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,21 @@
 
 #define CLIENT_ERROR g_quark_from_static_string("qtest-client")
 
+/*
+ * On a socket the receive timeout is SO_RCVTIMEO, so a reply costs one
+ * read() instead of poll() + read(): round trips are what we measure.
+ */
+static void qtest_client_apply_timeout(QtestClient *c)
+{
+    struct timeval tv = {
+        .tv_sec = c->timeout_ms / 1000,
+        .tv_usec = (c->timeout_ms % 1000) * 1000,
+    };
+
+    c->rcvtimeo = setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                             sizeof(tv)) == 0;
+}
+
 static QtestClient *qtest_client_alloc(int fd, pid_t pid)
 {
     QtestClient *c = g_new0(QtestClient, 1);
@@ -28,6 +44,7 @@ static QtestClient *qtest_client_alloc(int fd, pid_t pid)
     c->fd = fd;
     c->pid = pid;
     c->timeout_ms = 10000;
+    qtest_client_apply_timeout(c);
     c->rbuf = g_string_sized_new(65536);
     c->wbuf = g_string_sized_new(256);
     g_queue_init(&c->async);
@@ -250,6 +267,7 @@ pid_t qtest_client_pid(const QtestClient *c)
 void qtest_client_set_timeout(QtestClient *c, int timeout_ms)
 {
     c->timeout_ms = timeout_ms;
+    qtest_client_apply_timeout(c);
 }
 
 void qtest_client_set_error(QtestClient *c, const char *msg)
@@ -306,7 +324,7 @@ static bool qtest_client_fill(QtestClient *c)
         g_string_erase(c->rbuf, 0, c->rpos);
         c->rpos = 0;
     }
-    if (poll(&pfd, 1, c->timeout_ms) <= 0) {
+    if (!c->rcvtimeo && poll(&pfd, 1, c->timeout_ms) <= 0) {
         qtest_client_set_error(c, "timeout waiting for the server");
         return false;
     }
@@ -315,6 +333,10 @@ static bool qtest_client_fill(QtestClient *c)
         n = read(c->fd, c->rbuf->str + c->rbuf->len - 65536, 65536);
     } while (n < 0 && errno == EINTR);
     g_string_set_size(c->rbuf, c->rbuf->len - 65536 + (n > 0 ? n : 0));
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        qtest_client_set_error(c, "timeout waiting for the server");
+        return false;
+    }
     if (n <= 0) {
         qtest_client_set_error(c, "the server closed the channel");
         return false;
