@@ -7,6 +7,11 @@
  *   full  every structure type Debian's iasl 20200925 knows (0-4): two
  *         units, bridge paths, HPET and ACPI name-space scopes, RMRRs,
  *         ATSRs, RHSAs and an ANDD
+ *   qemu72  what Debian QEMU 7.2 reports for `-machine q35 -device
+ *         intel-iommu -device edu,addr=02.0`: no INCLUDE_PCI_ALL, the
+ *         IOAPIC then one endpoint scope per PCI function (host bridge,
+ *         edu, ICH9 LPC/SATA/SMBus); the pytest compares it byte for byte
+ *         with the table QEMU serves through fw_cfg
  * The expected values are repeated in the pytest; change both together.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -31,6 +36,33 @@ static const AcpiDmarConfig q35_cfg = {
     .host_address_width = 39,
     .flags = ACPI_DMAR_FLAG_INTR_REMAP,
     .drhds = q35_drhd, .n_drhds = 1,
+};
+
+/* qemu72: QEMU's scope order is the IOAPIC, then bus 0 in devfn order. */
+static const AcpiDmarScope qemu72_scopes[] = {
+    { .type = ACPI_DMAR_SCOPE_IOAPIC, .enumeration_id = 0, .start_bus = 0xff,
+      .path_len = 1, .path = { { 0, 0 } } },
+    { .type = ACPI_DMAR_SCOPE_PCI_ENDPOINT, .path_len = 1,
+      .path = { { 0x00, 0 } } },
+    { .type = ACPI_DMAR_SCOPE_PCI_ENDPOINT, .path_len = 1,
+      .path = { { 0x02, 0 } } },
+    { .type = ACPI_DMAR_SCOPE_PCI_ENDPOINT, .path_len = 1,
+      .path = { { 0x1f, 0 } } },
+    { .type = ACPI_DMAR_SCOPE_PCI_ENDPOINT, .path_len = 1,
+      .path = { { 0x1f, 2 } } },
+    { .type = ACPI_DMAR_SCOPE_PCI_ENDPOINT, .path_len = 1,
+      .path = { { 0x1f, 3 } } },
+};
+
+static const AcpiDmarDrhd qemu72_drhd[] = {
+    { .flags = 0, .base = 0xfed90000,
+      .scopes = qemu72_scopes, .n_scopes = G_N_ELEMENTS(qemu72_scopes) },
+};
+
+static const AcpiDmarConfig qemu72_cfg = {
+    .host_address_width = 39,
+    .flags = ACPI_DMAR_FLAG_INTR_REMAP,
+    .drhds = qemu72_drhd, .n_drhds = 1,
 };
 
 /* full: unit 0 owns 00:03.0, everything behind the root port 00:1c.0 and
@@ -116,11 +148,23 @@ int main(int argc, char **argv)
     GByteArray *dmar;
     char *path;
 
-    if (argc != 3 || (strcmp(argv[1], "q35") && strcmp(argv[1], "full"))) {
-        fprintf(stderr, "usage: dump-dmar q35|full DIR\n");
+    static const struct {
+        const char *name;
+        const AcpiDmarConfig *cfg;
+    } variants[] = {
+        { "q35", &q35_cfg }, { "full", &full_cfg }, { "qemu72", &qemu72_cfg },
+    };
+
+    cfg = NULL;
+    for (size_t i = 0; argc == 3 && i < G_N_ELEMENTS(variants); i++) {
+        if (strcmp(argv[1], variants[i].name) == 0) {
+            cfg = variants[i].cfg;
+        }
+    }
+    if (!cfg) {
+        fprintf(stderr, "usage: dump-dmar q35|full|qemu72 DIR\n");
         return 2;
     }
-    cfg = strcmp(argv[1], "q35") == 0 ? &q35_cfg : &full_cfg;
     dmar = acpi_build_dmar(cfg, &err);
     if (!dmar) {
         fprintf(stderr, "dump-dmar: %s\n", err->message);
