@@ -7,7 +7,7 @@
  * Spec: AMD I/O Virtualization Technology (IOMMU) Specification 48882
  * (not in our reference store; facts as specs/README.md "AMD-Vi sources"
  * lists).  Every offset, mask and field comes from the generated headers
- * (specs/amdvi/*.toml -> build/specs/amdvi-*.h).
+ * (specs/amdvi TOML files -> build/specs/amdvi-NAME.h).
  *
  * Division of work:
  *   amdvi.c            AMDVIState, properties, realize/reset, MMIO glue,
