@@ -59,6 +59,7 @@ typedef struct AMDVIPprCompletion {
 typedef struct AMDVICmdState {
     AMDVIState *s;
     bool stopped;               /* illegal command: wait for re-enable */
+    bool owns_caches;           /* amdvi_cmd_new built s->caches */
     uint64_t cmds_done;         /* commands executed since reset */
     uint64_t store_writes;      /* COMPLETION_WAIT stores done */
     uint64_t illegal;           /* ILLEGAL_COMMAND_ERRORs raised */
@@ -75,7 +76,12 @@ typedef struct AMDVICmdRing {
 
 /* ---- lifetime (amdvi.c) ---- */
 
-/* Installs the hooks on CMD_BUF_BASE, CMD_BUF_HEAD and CMD_BUF_TAIL. */
+/*
+ * Installs the hooks on CMD_BUF_BASE, CMD_BUF_HEAD and CMD_BUF_TAIL.
+ * When realize has not built s->caches, builds them from
+ * s->props.cache_cfg (check that with amdvi_cache_config_check at
+ * property time to report errors) and frees them in amdvi_cmd_free.
+ */
 AMDVICmdState *amdvi_cmd_new(AMDVIState *s);
 void amdvi_cmd_free(AMDVICmdState *cmd);
 /* Device reset: not stopped, counters and PPR records cleared. */
