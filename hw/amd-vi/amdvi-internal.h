@@ -43,18 +43,16 @@
 #include "specs/amdvi-regs.h"
 
 /*
- * The cache/command half lands independently: until its headers exist
- * the translate path always walks (caches == NULL).
+ * The cache/command half lands independently: until its sources exist the
+ * translate path always walks (caches == NULL).  hw/amd-vi/meson.build
+ * defines AMDVI_HAVE_CACHE / AMDVI_HAVE_CMD (in amdvi_dep's compile args)
+ * once amdvi-cache.c / amdvi-cmd.c exist, so header and library agree.
  */
-#if defined(__has_include)
-#if __has_include("hw/amd-vi/amdvi-cache.h")
+#ifdef AMDVI_HAVE_CACHE
 #include "hw/amd-vi/amdvi-cache.h"
-#define AMDVI_HAVE_CACHE 1
 #endif
-#if __has_include("hw/amd-vi/amdvi-cmd.h")
+#ifdef AMDVI_HAVE_CMD
 #include "hw/amd-vi/amdvi-cmd.h"
-#define AMDVI_HAVE_CMD 1
-#endif
 #endif
 #ifndef AMDVI_HAVE_CACHE
 typedef struct AMDVICacheConfig {
@@ -166,10 +164,12 @@ typedef struct AMDVIDte {
 /*
  * Outcome of a v1 walk (§2.2.3).  level is where the leaf was found
  * (1..6); addr_mask is the page size - 1 (NextLevel 7 pages included).
- * table[l] is the address of the table read at level l and perm_at[l]
- * the IR/IW accumulated above it, for the page-directory caches.
- * entry_addr is the last entry read (the PTE address a
- * PAGE_TAB_HARDWARE_ERROR reports).
+ * For every level l a directory entry was read at, pde[l] is that entry
+ * and perm_at[l] the IR/IW accumulated down to and including it, so the
+ * page-directory caches can be filled after the walk (pde_mask has bit l
+ * set).  entry_addr is the last entry read (the address a
+ * PAGE_TAB_HARDWARE_ERROR reports).  perm is the page tables' verdict;
+ * the DTE's IR/IW are applied by the translate step.
  */
 typedef struct AMDVIWalkResult {
     AMDVIStatus status;
@@ -180,9 +180,9 @@ typedef struct AMDVIWalkResult {
     unsigned level;
     uint64_t leaf;
     uint64_t entry_addr;
-    uint64_t table[8];
-    uint64_t pde[8];            /* the PDE read at level l (l >= 2) */
+    uint64_t pde[8];
     IOMMUAccessFlags perm_at[8];
+    uint32_t pde_mask;
     uint32_t mem_reads;
 } AMDVIWalkResult;
 
@@ -245,6 +245,9 @@ struct AMDVIState {
      */
     MsiMessage msi_msg;
     bool msi_enabled;
+
+    /* Event log stopped by an overflow until EventLogEn goes 0 -> 1. */
+    bool evlog_stopped;
 
     /* Owned by amdvi-cmd (amdvi-cache.c / amdvi-cmd.c). */
     struct AMDVICaches *caches;
@@ -362,10 +365,18 @@ void amdvi_pt_walk(AMDVIState *s, const AMDVIDte *dte, uint64_t iova,
 void amdvi_pt_walk_from(AMDVIState *s, const AMDVIDte *dte, uint64_t iova,
                         unsigned level, uint64_t table, IOMMUAccessFlags perm,
                         AMDVIWalkResult *out);
+/*
+ * Resume below a cached directory entry pde found at pde_level (a
+ * page-directory cache hit), perm accumulated including it.  Re-checks
+ * the entry's NextLevel and skipped address bits for this iova.
+ */
+void amdvi_pt_walk_resume(AMDVIState *s, const AMDVIDte *dte, uint64_t iova,
+                          unsigned pde_level, uint64_t pde,
+                          IOMMUAccessFlags perm, AMDVIWalkResult *out);
 /* Page size of a NextLevel-7 PTE at level (log2 bytes), 0 if malformed. */
 unsigned amdvi_pt_nl7_shift(uint64_t pte, unsigned level);
-/* Largest input address + 1 a mode translates (2^(12 + 9 * mode)). */
-uint64_t amdvi_pt_input_limit(unsigned mode);
+/* Whether iova fits a mode's input size (bits 12 + 9 * mode and up 0). */
+bool amdvi_pt_iova_in_range(unsigned mode, uint64_t iova);
 
 /* --- amdvi-translate.c ------------------------------------------------ */
 
@@ -388,8 +399,15 @@ bool amdvi_event_log_write(AMDVIState *s, const AMDVIEvent *ev);
 void amdvi_event_log_control(AMDVIState *s, uint64_t old_ctl,
                              uint64_t new_ctl);
 /*
- * Raise the IOMMU's interrupt for a STATUS bit just set (EventLogInt,
- * ComWaitInt, PPRInt): an MSI when enabled (§3.4 STATUS, §3.2 MSI).
+ * The IOMMU's MSI message and enable, from its PCI MSI capability or the
+ * MMIO mirror (0158h-0164h when EFR.MsiCapMmioSup).
+ */
+void amdvi_msi_configure(AMDVIState *s, bool enabled, MsiMessage msg);
+/*
+ * Set STATUS bit(s) (EventLogInt, EventOverflow, ComWaitInt, PPRInt ...)
+ * and, when the matching CONTROL enable (EventIntEn, ComWaitIntEn,
+ * PPRIntEn, GAIntEn) is set and the MSI is enabled, send the IOMMU's MSI
+ * (§3.4 STATUS, §3.2 MSI capability).
  */
 void amdvi_interrupt_raise(AMDVIState *s, uint64_t status_bit);
 

@@ -1,0 +1,429 @@
+/*
+ * AMD-Vi IOMMU ("-device amd-iommu"): state, properties, realize/reset,
+ * MMIO glue and the per-requester DMA address spaces.
+ *
+ * The register file is generated from specs/amdvi/regs.toml and run by
+ * the hw/core mask engine; side effects live in amdvi-regs.c (this half)
+ * and amdvi-cmd.c (the command buffer).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/amd-vi/amdvi-internal.h"
+#include "specs/amdvi-regs-table.h"
+
+void amdvi_props_default(AMDVIProps *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->intremap = -1;
+    p->pt = true;
+    p->efr_profile = AMDVI_EFR_PROFILE_QEMU;
+    /* QEMU places its IOMMU function at 00:02.0 unless told otherwise. */
+    p->devid = 0x0010;
+    p->mmio_base = AMDVI_MMIO_BASE;
+    p->pa_bits = 52;
+#ifdef AMDVI_HAVE_CACHE
+    amdvi_cache_config_default(&p->cache_cfg);
+#endif
+}
+
+static bool amdvi_parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = { "on", "true", "yes", "1" };
+    static const char *const no[] = { "off", "false", "no", "0" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+        if (!g_ascii_strcasecmp(v, yes[i])) {
+            *out = true;
+            return true;
+        }
+        if (!g_ascii_strcasecmp(v, no[i])) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool amdvi_parse_u64(const char *v, uint64_t *out)
+{
+    char *end = NULL;
+
+    if (!v || !*v || *v == '-') {
+        return false;
+    }
+    errno = 0;
+    *out = g_ascii_strtoull(v, &end, 0);
+    return errno == 0 && end && *end == '\0';
+}
+
+static bool amdvi_props_bad(GError **errp, const char *name,
+                            const char *value, const char *want)
+{
+    g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "amd-iommu: property '%s': bad value '%s' (%s)", name,
+                value ? value : "", want);
+    return false;
+}
+
+/*
+ * unity=FIRST[-LAST]:START-END[:r|w|rw] (DeviceIDs and addresses in any
+ * C base); reported as IVMD by the IVRS.
+ */
+static bool amdvi_parse_unity(AMDVIProps *p, const char *value,
+                              GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(value, ":", 3);
+    AMDVIUnityRange u = { .ir = true, .iw = true };
+    g_auto(GStrv) ids = NULL, range = NULL;
+    uint64_t a, b;
+
+    if (p->n_unity >= AMDVI_MAX_UNITY || g_strv_length(parts) < 2) {
+        return false;
+    }
+    ids = g_strsplit(parts[0], "-", 2);
+    range = g_strsplit(parts[1], "-", 2);
+    if (!amdvi_parse_u64(ids[0], &a) || a > 0xffff ||
+        (ids[1] && (!amdvi_parse_u64(ids[1], &b) || b > 0xffff || b < a))) {
+        return false;
+    }
+    u.devid_first = (uint16_t)a;
+    u.devid_last = ids[1] ? (uint16_t)b : (uint16_t)a;
+    if (!range[0] || !range[1] || !amdvi_parse_u64(range[0], &a) ||
+        !amdvi_parse_u64(range[1], &b) || (a & 0xfff) || b < a) {
+        return false;
+    }
+    u.start = a;
+    u.end = b | 0xfff;
+    if (parts[2]) {
+        u.ir = strchr(parts[2], 'r') != NULL;
+        u.iw = strchr(parts[2], 'w') != NULL;
+    }
+    p->unity[p->n_unity++] = u;
+    return true;
+}
+
+static int amdvi_props_set_number(AMDVIProps *p, const char *name,
+                                  const char *value, GError **errp)
+{
+    uint64_t v;
+
+    if (!amdvi_parse_u64(value, &v)) {
+        return amdvi_props_bad(errp, name, value, "a number") ? 1 : -1;
+    }
+    if (!strcmp(name, "x-efr")) {
+        p->efr_set = true;
+        p->efr = v;
+    } else if (!strcmp(name, "x-efr2")) {
+        p->efr2_set = true;
+        p->efr2 = v;
+    } else if (!strcmp(name, "devid")) {
+        if (v > 0xffff) {
+            return amdvi_props_bad(errp, name, value, "0-0xffff") ? 1 : -1;
+        }
+        p->devid = (uint16_t)v;
+    } else if (!strcmp(name, "mmio-base")) {
+        if (v & 0x3fff) {
+            return amdvi_props_bad(errp, name, value, "16 KiB aligned")
+                   ? 1 : -1;
+        }
+        p->mmio_base = v;
+    } else if (!strcmp(name, "pa-bits")) {
+        if (v < 32 || v > 52) {
+            return amdvi_props_bad(errp, name, value, "32-52") ? 1 : -1;
+        }
+        p->pa_bits = (unsigned)v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int amdvi_props_set_other(AMDVIProps *p, const char *name,
+                                 const char *value, GError **errp)
+{
+    bool *flag = NULL;
+    bool b;
+
+    if (!strcmp(name, "device-iotlb")) {
+        flag = &p->device_iotlb;
+    } else if (!strcmp(name, "pt")) {
+        flag = &p->pt;
+    } else if (!strcmp(name, "xtsup")) {
+        flag = &p->xtsup;
+    }
+    if (flag) {
+        if (!amdvi_parse_bool(value, flag)) {
+            return amdvi_props_bad(errp, name, value, "on or off") ? 1 : -1;
+        }
+        return 1;
+    }
+    if (!strcmp(name, "intremap")) {
+        if (!strcmp(value, "auto")) {
+            p->intremap = -1;
+        } else if (amdvi_parse_bool(value, &b)) {
+            p->intremap = b;
+        } else {
+            return amdvi_props_bad(errp, name, value, "on, off or auto")
+                   ? 1 : -1;
+        }
+        return 1;
+    }
+    if (!strcmp(name, "efr-profile")) {
+        if (!strcmp(value, "qemu")) {
+            p->efr_profile = AMDVI_EFR_PROFILE_QEMU;
+        } else if (!strcmp(value, "zen")) {
+            p->efr_profile = AMDVI_EFR_PROFILE_ZEN;
+        } else {
+            return amdvi_props_bad(errp, name, value, "qemu or zen")
+                   ? 1 : -1;
+        }
+        return 1;
+    }
+    if (!strcmp(name, "unity")) {
+        return amdvi_parse_unity(p, value, errp) ? 1 :
+               (amdvi_props_bad(errp, name, value,
+                                "FIRST[-LAST]:START-END[:rw], at most 8")
+                ? 1 : -1);
+    }
+    return amdvi_props_set_number(p, name, value, errp);
+}
+
+bool amdvi_props_set(AMDVIProps *p, const char *name, const char *value,
+                     GError **errp)
+{
+    int r;
+
+    if (!name || !value) {
+        return amdvi_props_bad(errp, name ? name : "", value, "name=value");
+    }
+    r = amdvi_props_set_other(p, name, value, errp);
+#ifdef AMDVI_HAVE_CACHE
+    if (r == 0) {
+        r = amdvi_cache_config_set(&p->cache_cfg, name, value, errp);
+    }
+#endif
+    if (r == 0) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "amd-iommu: unknown property '%s'", name);
+    }
+    return r > 0;
+}
+
+/* --- MMIO -------------------------------------------------------------- */
+
+static uint64_t amdvi_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    AMDVIState *s = opaque;
+
+    return regfile_read(s->regs, addr, size);
+}
+
+static void amdvi_mmio_write(void *opaque, uint64_t addr, uint64_t data,
+                             unsigned size)
+{
+    AMDVIState *s = opaque;
+
+    regfile_write(s->regs, addr, data, size);
+}
+
+/*
+ * §3.4: registers are accessed as dwords or qwords (Linux writes the
+ * command-buffer tail with 32-bit stores); the engine applies narrower
+ * naturally aligned accesses byte-wise.
+ */
+static const MemoryRegionOps amdvi_mmio_ops = {
+    .read = amdvi_mmio_read,
+    .write = amdvi_mmio_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+MemoryRegion *amdvi_mmio_region(AMDVIState *s)
+{
+    return &s->mmio;
+}
+
+/* --- lifetime ----------------------------------------------------------- */
+
+static bool amdvi_check_props(const AMDVIProps *p, GError **errp)
+{
+    if (p->xtsup && p->intremap == 0) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "amd-iommu: xtsup=on requires intremap");
+        return false;
+    }
+#ifdef AMDVI_HAVE_CACHE
+    return amdvi_cache_config_check(&p->cache_cfg, errp);
+#else
+    return true;
+#endif
+}
+
+static void amdvi_init_regs(AMDVIState *s)
+{
+    s->regs = regfile_new(&amdvi_regfile_spec, AMDVI_MMIO_SIZE);
+    regfile_set_reset(s->regs, AMDVI_RI_EFR, s->efr);
+    regfile_set_reset(s->regs, AMDVI_RI_EFR2, s->efr2);
+    /* MSI capability id 05h, 64-bit capable, mirrored at 0158h (§3.4). */
+    regfile_set_reset(s->regs, AMDVI_RI_MSI_CAP_HDR,
+                      0x05u | AMDVI_MSI_CAP_HDR_MSI_64_EN_MASK);
+    regfile_reset(s->regs);
+#ifdef AMDVI_HAVE_CMD
+    s->cmd = amdvi_cmd_new(s);
+#endif
+    amdvi_regs_install_hooks(s);
+}
+
+AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
+                      MsiSink *msi, VirtualClock *clock, GError **errp)
+{
+    AMDVIState *s;
+
+    if (!props || !amdvi_check_props(props, errp)) {
+        return NULL;
+    }
+    s = g_new0(AMDVIState, 1);
+    s->props = *props;
+    amdvi_regs_compute_efr(props, &s->efr, &s->efr2);
+    s->control_supported = amdvi_regs_control_supported(s->efr);
+    s->pa_mask = ~((1ull << props->pa_bits) - 1);
+    s->dma_as = dma_as;
+    s->msi = msi;
+    s->clock = clock;
+#ifdef AMDVI_HAVE_CACHE
+    /* Before the command buffer, which builds them only if absent. */
+    s->caches = amdvi_caches_new(&props->cache_cfg, errp);
+    if (!s->caches) {
+        g_free(s);
+        return NULL;
+    }
+#endif
+    amdvi_init_regs(s);
+    memory_region_init_io(&s->mmio, &amdvi_mmio_ops, s, "amd-iommu",
+                          AMDVI_MMIO_SIZE);
+    s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
+    amdvi_reset(s);
+    return s;
+}
+
+void amdvi_reset(AMDVIState *s)
+{
+    regfile_reset(s->regs);
+    s->msi_msg = (MsiMessage){ 0 };
+    s->msi_enabled = false;
+    s->evlog_stopped = false;
+#ifdef AMDVI_HAVE_CMD
+    amdvi_cmd_reset(s);
+#endif
+#ifdef AMDVI_HAVE_CACHE
+    if (s->caches) {
+        amdvi_caches_reset(s->caches);
+    }
+#endif
+}
+
+static void amdvi_space_free(gpointer data)
+{
+    AMDVIAddressSpace *vas = data;
+
+    address_space_destroy(&vas->as);
+    memory_region_del_subregion(&vas->root, &vas->iommu);
+    if (vas->intr.type == MR_ALIAS) {
+        memory_region_del_subregion(&vas->root, &vas->intr);
+        memory_region_destroy(&vas->intr);
+    }
+    memory_region_destroy(&vas->iommu);
+    memory_region_destroy(&vas->root);
+    g_free(vas);
+}
+
+void amdvi_free(AMDVIState *s)
+{
+    GHashTableIter it;
+    gpointer v;
+
+    if (!s) {
+        return;
+    }
+    if (s->spaces) {
+        g_hash_table_iter_init(&it, s->spaces);
+        while (g_hash_table_iter_next(&it, NULL, &v)) {
+            amdvi_space_free(v);
+        }
+        g_hash_table_destroy(s->spaces);
+    }
+#ifdef AMDVI_HAVE_CACHE
+    amdvi_caches_free(s->caches);
+#endif
+#ifdef AMDVI_HAVE_CMD
+    amdvi_cmd_free(s->cmd);
+#endif
+    memory_region_destroy(&s->mmio);
+    regfile_free(s->regs);
+    g_free(s);
+}
+
+/*
+ * A requester's view: the IOMMU region over the whole space and above it
+ * the interrupt window 0xFEE00000-0xFEEFFFFF, where writes are interrupt
+ * requests handled by interrupt remapping, not by the page tables (§2.2.5).
+ */
+AddressSpace *amdvi_dma_as(AMDVIState *s, uint16_t devid)
+{
+    AMDVIAddressSpace *vas = g_hash_table_lookup(s->spaces,
+                                                 GUINT_TO_POINTER(devid));
+    char *name;
+
+    if (vas) {
+        return &vas->as;
+    }
+    vas = g_new0(AMDVIAddressSpace, 1);
+    vas->s = s;
+    vas->devid = devid;
+    name = g_strdup_printf("amdvi-%02x:%02x.%x", devid >> 8,
+                           (devid >> 3) & 0x1f, devid & 7);
+    memory_region_init_container(&vas->root, name, MEMORY_REGION_SIZE_2_64);
+    memory_region_init_iommu(&vas->iommu, &amdvi_iommu_ops, vas, name,
+                             MEMORY_REGION_SIZE_2_64);
+    memory_region_add_subregion(&vas->root, 0, &vas->iommu);
+    if (s->msi) {
+        memory_region_init_alias(&vas->intr, "amdvi-intr",
+                                 msi_sink_region(s->msi), 0, MSI_ADDR_SIZE);
+        memory_region_add_subregion_overlap(&vas->root, MSI_ADDR_BASE,
+                                            &vas->intr, 1);
+    }
+    address_space_init(&vas->as, &vas->root, name);
+    g_free(name);
+    g_hash_table_insert(s->spaces, GUINT_TO_POINTER(devid), vas);
+    return &vas->as;
+}
+
+char *amdvi_stats_text(AMDVIState *s)
+{
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out,
+        "translations=%" G_GUINT64_FORMAT " faults=%" G_GUINT64_FORMAT
+        " events_logged=%" G_GUINT64_FORMAT
+        " events_dropped=%" G_GUINT64_FORMAT " walks=%" G_GUINT64_FORMAT
+        " walk_reads=%" G_GUINT64_FORMAT " interrupts=%" G_GUINT64_FORMAT,
+        s->stats.translations, s->stats.faults, s->stats.events_logged,
+        s->stats.events_dropped, s->stats.walks, s->stats.walk_reads,
+        s->stats.interrupts);
+#ifdef AMDVI_HAVE_CMD
+    amdvi_cmd_stats(s, out);
+#endif
+#ifdef AMDVI_HAVE_CACHE
+    if (s->caches) {
+        char *c = amdvi_cache_stats_text(s->caches);
+
+        g_string_append_printf(out, " %s", c);
+        g_free(c);
+    }
+#endif
+    return g_string_free(out, FALSE);
+}
