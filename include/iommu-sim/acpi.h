@@ -290,4 +290,105 @@ size_t acpi_dmar_scope_size(const AcpiDmarScope *s);
 /* "DRHD", "RMRR" ... for a structure type, "unknown" otherwise. */
 const char *acpi_dmar_struct_name(unsigned type);
 
+/* ---- IVRS: I/O Virtualization Reporting Structure (AMD IOMMU 48882 §5.2) ---- */
+
+/*
+ * Revision 1 when only IVHD type 10h blocks are present, 2 with 11h/40h
+ * (Linux and ACPICA read it that way).
+ */
+#define ACPI_IVRS_REVISION_FIXED 1u
+#define ACPI_IVRS_REVISION_MIXED 2u
+#define ACPI_IVRS_IVDB_OFFSET 48u       /* first IVHD/IVMD (§5.2.1) */
+
+/* IVDB types (§5.2.2): hardware definition and memory definition blocks. */
+#define ACPI_IVRS_IVHD_10 0x10u
+#define ACPI_IVRS_IVHD_11 0x11u
+#define ACPI_IVRS_IVHD_40 0x40u
+#define ACPI_IVRS_IVMD_ALL 0x20u
+#define ACPI_IVRS_IVMD_SELECT 0x21u
+#define ACPI_IVRS_IVMD_RANGE 0x22u
+
+/* IVMD flags (§5.2.2.4). */
+#define ACPI_IVMD_FLAG_UNITY 0x01u
+#define ACPI_IVMD_FLAG_IR 0x02u
+#define ACPI_IVMD_FLAG_IW 0x04u
+#define ACPI_IVMD_FLAG_EXCL_RANGE 0x08u
+
+/*
+ * IVHD device entries (§5.2.2.3) by what they say; the builder picks the
+ * type codes and sizes (ranges become a start entry and an end entry 04h).
+ */
+typedef enum AcpiIvrsDevKind {
+    ACPI_IVRS_DEV_ALL,          /* 01h: every device id */
+    ACPI_IVRS_DEV_SELECT,       /* 02h: devid */
+    ACPI_IVRS_DEV_RANGE,        /* 03h + 04h: devid..devid_last */
+    ACPI_IVRS_DEV_ALIAS_SELECT, /* 42h: devid requests appear as alias */
+    ACPI_IVRS_DEV_ALIAS_RANGE,  /* 43h + 04h */
+    ACPI_IVRS_DEV_EXT_SELECT,   /* 46h: with the extended setting */
+    ACPI_IVRS_DEV_EXT_RANGE,    /* 47h + 04h */
+    ACPI_IVRS_DEV_SPECIAL_IOAPIC,   /* 48h variety 1: handle = IOAPIC id */
+    ACPI_IVRS_DEV_SPECIAL_HPET,     /* 48h variety 2: handle = HPET number */
+} AcpiIvrsDevKind;
+
+typedef struct AcpiIvrsDevEntry {
+    AcpiIvrsDevKind kind;
+    uint16_t devid;         /* select, range start, special's source id */
+    uint16_t devid_last;    /* ranges: last device id (inclusive) */
+    uint16_t alias;         /* alias kinds: the source id used instead */
+    uint8_t dte_setting;    /* §5.2.2.3 DTE setting byte */
+    uint8_t handle;         /* special kinds */
+    uint32_t ext_setting;   /* extended kinds (bit 31: ATS disabled) */
+} AcpiIvrsDevEntry;
+
+/* One IVHD (§5.2.2.1 type 10h, §5.2.2.2 types 11h and 40h). */
+typedef struct AcpiIvrsIvhd {
+    uint8_t type;           /* ACPI_IVRS_IVHD_10 / _11 / _40 */
+    uint8_t flags;          /* HtTunEn .. PPRSup (amdvi-ivrs.h IVHD_FLAGS) */
+    uint16_t device_id;     /* the IOMMU's own requester id */
+    uint16_t cap_offset;    /* its capability block in config space */
+    uint64_t base;          /* MMIO base */
+    uint16_t segment;
+    uint16_t iommu_info;    /* MSI number, UnitID */
+    uint32_t feature;       /* 10h: feature reporting; 11h/40h: attributes */
+    uint64_t efr;           /* 11h/40h: EFR image */
+    uint64_t efr2;          /* 11h/40h: EFR2 image */
+    const AcpiIvrsDevEntry *entries;
+    unsigned n_entries;
+} AcpiIvrsIvhd;
+
+/* One IVMD (§5.2.2.4): unity-mapped or exclusion range. */
+typedef struct AcpiIvrsIvmd {
+    uint8_t type;           /* ACPI_IVRS_IVMD_ALL / _SELECT / _RANGE */
+    uint8_t flags;          /* ACPI_IVMD_FLAG_* */
+    uint16_t device_id;     /* SELECT: the device; RANGE: the first */
+    uint16_t device_id_last;/* RANGE: the last (the block's auxiliary data) */
+    uint64_t start;         /* 4 KiB aligned */
+    uint64_t length;        /* bytes, a multiple of 4 KiB, > 0 */
+} AcpiIvrsIvmd;
+
+typedef struct AcpiIvrsConfig {
+    const AcpiTableHeaderInfo *header;  /* NULL: defaults; signature forced;
+                                           revision 0: FIXED or MIXED */
+    uint32_t ivinfo;                /* amdvi-ivrs.h IVINFO fields */
+    const AcpiIvrsIvhd *ivhds;      /* emitted in this order */
+    unsigned n_ivhds;
+    const AcpiIvrsIvmd *ivmds;      /* emitted after the IVHDs */
+    unsigned n_ivmds;
+} AcpiIvrsConfig;
+
+/* NULL with ACPI_ERROR_CONFIG naming the block and field on bad input. */
+GByteArray *acpi_build_ivrs(const AcpiIvrsConfig *cfg, GError **errp);
+bool acpi_ivrs_config_check(const AcpiIvrsConfig *cfg, GError **errp);
+
+/* An IVRS read back; arrays owned by it.  Device entries are merged back
+ * into the kinds above (a start entry with its end entry is one range). */
+typedef struct AcpiIvrsParsed {
+    AcpiTableHeader header;
+    AcpiIvrsConfig cfg;
+    unsigned n_skipped;     /* IVDBs of unknown type, skipped by length */
+} AcpiIvrsParsed;
+
+AcpiIvrsParsed *acpi_ivrs_parse(const uint8_t *p, size_t n, GError **errp);
+void acpi_ivrs_parsed_free(AcpiIvrsParsed *d);
+
 #endif
