@@ -239,10 +239,4 @@ void amdvi_cmd_stats(AMDVIState *s, GString *out)
                            out->len ? " " : "", cmd->cmds_done,
                            cmd->store_writes, cmd->illegal,
                            cmd->ppr_completions->len);
-    if (s->caches) {
-        char *t = amdvi_cache_stats_text(s->caches);
-
-        g_string_append_printf(out, " %s", t);
-        g_free(t);
-    }
 }

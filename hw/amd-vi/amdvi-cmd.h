@@ -102,7 +102,11 @@ void amdvi_cmd_ring(AMDVIState *s, AMDVICmdRing *out);
 /* Execute up to max commands (0: until empty or stopped); the count. */
 unsigned amdvi_cmd_process(AMDVIState *s, unsigned max);
 
-/* Appends " name=value ..." counters (leading space when out not empty). */
+/*
+ * Appends the command buffer's own "amdvi.cmd.* = value" counters (leading
+ * space when out is not empty); the caches' PMU-named counters come from
+ * amdvi_cache_stats_text().
+ */
 void amdvi_cmd_stats(AMDVIState *s, GString *out);
 
 #endif
