@@ -233,8 +233,12 @@ bool amdvi_event_log_write(AMDVIState *s, const AMDVIEvent *ev)
     base &= AMDVI_EVENT_LOG_BASE_EVENT_BASE_MASK;
     if (address_space_write(s->dma_as, base + tail, MEMTXATTRS_UNSPECIFIED,
                             bytes, sizeof(bytes)) != MEMTX_OK) {
-        g_warning("amd-iommu: event log write to 0x%" G_GINT64_MODIFIER
-                  "x failed (§2.5.1); event dropped", base + tail);
+        /* Guest misprogramming: say so once, keep going. */
+        if (!s->stats.events_dropped) {
+            g_message("amd-iommu: event log write to 0x%" G_GINT64_MODIFIER
+                      "x failed (AMD IOMMU spec 48882 2.5.1); dropped",
+                      base + tail);
+        }
         s->stats.events_dropped++;
         return false;
     }
