@@ -134,11 +134,19 @@ bool vtd_cache_psc_lookup(VTDState *s, const VTDContext *ctx, uint64_t iova,
 void vtd_cache_psc_insert(VTDState *s, const VTDContext *ctx,
                           const VTDWalkResult *w)
 {
-    if (!s->caches || w->status != VTD_OK) {
+    unsigned top;
+
+    if (!s->caches || w->status != VTD_OK || !w->mem_reads) {
         return;
     }
-    /* The level-l entry (read from table[l]) points at table[l - 1]. */
-    for (unsigned l = ctx->levels; l > w->level && l >= 2; l--) {
+    /*
+     * The level-l entry (read from table[l]) points at table[l - 1].
+     * Only levels this walk read: one resumed from a paging-structure-
+     * cache hit read levels top..leaf, and table[] / perm_at[] above top
+     * are zero; caching those would plant a not-present entry.
+     */
+    top = MIN(ctx->levels, w->level + w->mem_reads - 1);
+    for (unsigned l = top; l > w->level && l >= 2; l--) {
         VTDPscEntry e = { .entry = w->table[l - 1],
                           .perm = (uint8_t)w->perm_at[l - 1] };
 

@@ -34,6 +34,7 @@
 #include "iommu-sim/memory.h"
 #include "iommu-sim/msi.h"
 #include "iommu-sim/regs.h"
+#include "iommu-sim/timing.h"
 #include "specs/vtd-entries.h"
 #include "specs/vtd-faults.h"
 #include "specs/vtd-regs.h"
@@ -115,6 +116,8 @@ typedef struct VTDProps {
     VTDCapProfile profile;      /* cap-profile=qemu|broadwell-ep */
     VTDFieldOverride haw_override; /* x-haw-bits: host address width */
     VTDCacheConfig cache_cfg;   /* cache geometry properties (vtd-inv) */
+    const TimingProfile *timing; /* timing=ideal|broadwell-ep (hw/timing) */
+    const char *timing_trace;   /* timing-trace=FILE (interned): trace JSON */
     /* Field overrides, applied after the profile: cap-<field>/ecap-<field>. */
     VTDFieldOverride nfr, fro, sagaw, sllps, mgaw, plmr, phmr, cm, psi,
         mamv, zlr, rwbf, nd, esrtps, esirtps;
@@ -239,6 +242,10 @@ struct VTDState {
     VTDCacheConfig cache_cfg;
 
     VTDStats stats;
+
+    /* Cost model (hw/timing, docs/timing.md); never changes a result. */
+    TimingModel *timing;
+    TimingTrace *trace;
 };
 
 /* --- register access by generated index (VTD_RI_*) ----------------- */

@@ -14,9 +14,6 @@
 #include "hw/intel-vtd/vtd-internal.h"
 
 #define VTD_PAGE_MASK_4K 0xfffull
-/* Cost model placeholders until hw/timing profiles land: 1 GHz clock. */
-#define VTD_XLATE_BASE_CYCLES 20u
-#define VTD_XLATE_READ_CYCLES 100u
 
 /* Everything the finish step needs. */
 typedef struct VTDXlate {
@@ -29,6 +26,7 @@ typedef struct VTDXlate {
     VTDWalkResult walk;
     uint32_t mem_reads;
     uint32_t events;
+    TimingXlate t;              /* cost along the path (hw/timing) */
 } VTDXlate;
 
 static bool vtd_in_intr_range(uint64_t addr)
@@ -68,10 +66,11 @@ static uint32_t vtd_xlate_check_ttm(VTDState *s, const VTDXlate *x)
 
 static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
 {
-    uint32_t st;
+    uint32_t st, reads;
 
 #ifdef VTD_HAVE_CACHE
     if (vtd_cache_ctx_lookup(s, x->sid, ctx)) {
+        timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_CONFIG, true);
         x->events |= IOMMU_EV_CONFIG_HIT;
         x->fpd = ctx->fpd;
         uint64_t raw[2] = { ctx->raw[0], ctx->raw[1] };
@@ -80,7 +79,13 @@ static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
         return vtd_ctx_decode(s, raw, x->sid, ctx);
     }
 #endif
+    reads = x->mem_reads;
     st = vtd_ctx_lookup(s, x->sid, ctx, &x->mem_reads);
+#ifdef VTD_HAVE_CACHE
+    timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_CONFIG, false);
+#endif
+    /* Root and context entry reads (§3.4.2), done by a walker slot. */
+    timing_xlate_reads(s->timing, &x->t, x->mem_reads - reads);
     x->events |= IOMMU_EV_CONFIG_MISS;
     x->fpd = ctx->fpd;
 #ifdef VTD_HAVE_CACHE
@@ -89,6 +94,25 @@ static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
     }
 #endif
     return st;
+}
+
+/*
+ * The walk's table reads, for the timing model: one entry per level from
+ * `level` down (§9.8 numbering), at table[l] + index * 8.
+ */
+static void vtd_xlate_time_walk(VTDState *s, VTDXlate *x, unsigned level)
+{
+    const VTDWalkResult *w = &x->walk;
+
+    for (uint32_t i = 0; i < w->mem_reads; i++) {
+        unsigned l = level - i;
+        uint64_t addr = UINT64_MAX;
+
+        if (l >= 1 && l < G_N_ELEMENTS(w->table)) {
+            addr = w->table[l] + ((x->iova >> (12 + 9 * (l - 1))) & 0x1ff) * 8;
+        }
+        timing_xlate_read(s->timing, &x->t, addr);
+    }
 }
 
 /* IOTLB, else a walk resumed from the deepest paging-structure-cache hit. */
@@ -103,15 +127,20 @@ static void vtd_xlate_lookup_or_walk(VTDState *s, VTDXlate *x,
     memset(w, 0, sizeof(*w));
 #ifdef VTD_HAVE_CACHE
     if (vtd_cache_iotlb_lookup(s, ctx, x->iova, w)) {
+        timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_IOTLB, true);
         x->events |= IOMMU_EV_IOTLB_HIT;
         return;
     }
+    timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_IOTLB, false);
     if (vtd_cache_psc_lookup(s, ctx, x->iova, &level, &table, &perm)) {
         x->events |= IOMMU_EV_PWC_HIT;
     }
+    timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_PWC,
+                        level != ctx->levels);
 #endif
     x->events |= IOMMU_EV_IOTLB_MISS;
     vtd_ss_walk_from(s, ctx, x->iova, level, table, perm, w);
+    vtd_xlate_time_walk(s, x, level);
     s->stats.walks++;
     s->stats.walk_reads += w->mem_reads;
     x->mem_reads += w->mem_reads;
@@ -190,13 +219,12 @@ static uint32_t vtd_xlate_run(VTDState *s, VTDXlate *x)
     return st;
 }
 
-static void vtd_xlate_cost(const VTDXlate *x, IOMMUTranslation *out)
+/* Cost from hw/timing: lookups + walker queue + walk (docs/timing.md). */
+static void vtd_xlate_cost(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
 {
-    out->cost.mem_reads = x->mem_reads;
-    out->cost.cycles = VTD_XLATE_BASE_CYCLES +
-                       (uint64_t)x->mem_reads * VTD_XLATE_READ_CYCLES;
-    out->cost.ns = out->cost.cycles;
     out->cost.events = x->events;
+    timing_xlate_finish(s->timing, &x->t, &out->cost);
+    out->cost.mem_reads = x->mem_reads;
 }
 
 /* A large page that overlaps a checked range is handed out 4 KiB-wise. */
@@ -241,7 +269,7 @@ static void vtd_xlate_finish(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
     uint64_t mask = vtd_xlate_entry_mask(x);
     uint64_t target = x->walk.addr | (x->iova & x->walk.addr_mask);
 
-    vtd_xlate_cost(x, out);
+    vtd_xlate_cost(s, x, out);
     if (x->status == VTD_OK && vtd_pmr_blocks(s, target)) {
         x->status = VTD_BLOCKED_SILENT;
     }
@@ -278,6 +306,8 @@ static void vtd_translate(MemoryRegion *iommu, uint64_t iova,
     };
 
     s->stats.translations++;
+    timing_xlate_begin(s->timing, &x.t, s->clock ? vclock_now(s->clock) : 0,
+                       x.sid, iova);
     x.status = vtd_xlate_run(s, &x);
     vtd_xlate_finish(s, &x, out);
 }

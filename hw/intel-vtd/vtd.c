@@ -24,6 +24,7 @@ void vtd_props_default(VTDProps *p)
     p->dma_drain = true;
     p->dma_translation = true;
     p->profile = VTD_PROFILE_QEMU;
+    p->timing = timing_profile_find("ideal");
 #ifdef VTD_HAVE_CACHE
     vtd_cache_config_default(&p->cache_cfg);
 #endif
@@ -130,6 +131,17 @@ static bool vtd_props_set_special(VTDProps *p, const char *name,
         } else {
             return vtd_props_bad(errp, name, value, "on, off or auto");
         }
+    } else if (!strcmp(name, "timing")) {
+        /* hw/timing cost model; functional behaviour is identical. */
+        if (!timing_profile_find(value)) {
+            return vtd_props_bad(errp, name, value, "ideal or broadwell-ep");
+        }
+        p->timing = timing_profile_find(value);
+    } else if (!strcmp(name, "timing-trace")) {
+        if (!*value) {
+            return vtd_props_bad(errp, name, value, "a file name");
+        }
+        p->timing_trace = g_intern_string(value);
     } else if (!strcmp(name, "cap-profile")) {
         if (!strcmp(value, "qemu")) {
             p->profile = VTD_PROFILE_QEMU;
@@ -177,7 +189,8 @@ bool vtd_props_set(VTDProps *p, const char *name, const char *value,
     int r;
 
     if (!strcmp(name, "aw-bits") || !strcmp(name, "eim") ||
-        !strcmp(name, "cap-profile")) {
+        !strcmp(name, "cap-profile") || !strcmp(name, "timing") ||
+        !strcmp(name, "timing-trace")) {
         return vtd_props_set_special(p, name, value, errp);
     }
     r = vtd_props_set_table(p, name, value, errp);
@@ -257,9 +270,15 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
 {
     uint64_t ver, cap, ecap;
     VTDState *s;
+    TimingTrace *trace = NULL;
 
     if (!vtd_check_props(props, errp) ||
         !vtd_regs_compute_caps(props, &ver, &cap, &ecap, errp)) {
+        return NULL;
+    }
+    if (props->timing_trace &&
+        !(trace = timing_trace_open(props->timing_trace, errp))) {
+        g_prefix_error(errp, "intel-iommu: property 'timing-trace': ");
         return NULL;
     }
     s = g_new0(VTDState, 1);
@@ -272,6 +291,9 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
     s->dma_as = dma_as;
     s->msi = msi;
     s->clock = clock;
+    s->timing = timing_model_new(props->timing);
+    s->trace = trace;
+    timing_model_set_trace(s->timing, trace, "intel-iommu");
 #ifdef VTD_HAVE_CACHE
     s->cache_cfg = props->cache_cfg;
 #endif
@@ -294,6 +316,7 @@ void vtd_reset(VTDState *s)
     s->root_valid = false;
     s->irta_latched = 0;
     s->fault_next = 0;
+    timing_model_reset(s->timing);
 #ifdef VTD_HAVE_INV
     vtd_inv_reset(s);
 #endif
@@ -338,6 +361,8 @@ void vtd_free(VTDState *s)
 #endif
     memory_region_destroy(&s->mmio);
     regfile_free(s->regs);
+    timing_trace_close(s->trace);
+    timing_model_free(s->timing);
     g_free(s);
 }
 
@@ -389,5 +414,6 @@ char *vtd_stats_text(VTDState *s)
 #ifdef VTD_HAVE_CACHE
     vtd_cache_stats(s, out);
 #endif
+    timing_model_stats_text(s->timing, out);
     return g_string_free(out, FALSE);
 }
