@@ -140,16 +140,21 @@ int64_t timing_walker_idle_at(const TimingModel *tm)
 void timing_xlate_begin(TimingModel *tm, TimingXlate *x, int64_t arrival_ns,
                         uint16_t sid, uint64_t iova)
 {
-    memset(x, 0, sizeof(*x));
+    /* Not the trace array: it is only read up to n_trace (hot path). */
+    x->pipe_cycles = x->walk_cycles = 0;
+    x->walk_reads = 0;
+    x->needs_walk = false;
+    x->events = 0;
+    x->n_trace = 0;
     x->arrival_ns = arrival_ns;
     x->sid = sid;
     x->iova = iova;
 }
 
-static void timing_xlate_note(TimingXlate *x, uint8_t kind, bool hit,
-                              uint64_t addr)
+static void timing_xlate_note(const TimingModel *tm, TimingXlate *x,
+                              uint8_t kind, bool hit, uint64_t addr)
 {
-    if (x->n_trace < G_N_ELEMENTS(x->trace)) {
+    if (tm->trace && x->n_trace < G_N_ELEMENTS(x->trace)) {
         x->trace[x->n_trace].kind = kind;
         x->trace[x->n_trace].hit = hit;
         x->trace[x->n_trace].addr = addr;
@@ -174,7 +179,7 @@ void timing_xlate_lookup(TimingModel *tm, TimingXlate *x,
     } else {
         x->walk_cycles += cyc;
     }
-    timing_xlate_note(x, (uint8_t)kind, hit, 0);
+    timing_xlate_note(tm, x, (uint8_t)kind, hit, 0);
 }
 
 void timing_xlate_read(TimingModel *tm, TimingXlate *x, uint64_t addr)
@@ -182,7 +187,7 @@ void timing_xlate_read(TimingModel *tm, TimingXlate *x, uint64_t addr)
     x->walk_reads++;
     x->walk_cycles += tm->p->walk_step_cycles;
     x->needs_walk = true;
-    timing_xlate_note(x, TIMING_TRACE_READ, true, addr);
+    timing_xlate_note(tm, x, TIMING_TRACE_READ, true, addr);
 }
 
 void timing_xlate_reads(TimingModel *tm, TimingXlate *x, uint32_t n)

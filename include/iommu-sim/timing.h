@@ -173,7 +173,7 @@ typedef struct TimingXlate {
     uint32_t walk_reads;
     bool needs_walk;            /* some miss sends it to the walker */
     uint32_t events;            /* IOMMU_EV_* */
-    unsigned n_trace;           /* trace records kept below */
+    unsigned n_trace;           /* trace records kept below (tracing on) */
     struct {
         uint8_t kind;           /* TimingLookupKind, or 0xff: table read */
         bool hit;
