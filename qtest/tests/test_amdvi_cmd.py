@@ -41,9 +41,9 @@ class Amd:
                                   stderr=subprocess.PIPE, text=True)
         r = self.cmd("readl 0x%x" % (MMIO + 0x18))
         if not r.startswith("OK"):
-            err = self.p.stderr.read() if self.p.poll() is not None else r
             self.close()
-            raise RuntimeError(err.strip() or "no reply")
+            err = self.p.stderr.read() if self.p.poll() is not None else ""
+            raise RuntimeError((err or r).strip() or "no reply")
 
     def cmd(self, line):
         try:
