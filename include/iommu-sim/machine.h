@@ -73,4 +73,38 @@ GPtrArray *machine_acpi_tables(Machine *m); /* of AcpiTableBlob*, owned by m */
 /* Device names -device accepts, for error messages and -device help. */
 const char *const *machine_device_names(void);
 
+/*
+ * What device models (the IOMMUs) reach the machine through.  All are
+ * owned by the machine.
+ */
+struct PCIBus;
+/* The CPU view's root container: map MMIO here (VT-d at 0xfed90000). */
+MemoryRegion *machine_system_memory(Machine *m);
+/* The I/O port container (64 KiB). */
+MemoryRegion *machine_io_space(Machine *m);
+/*
+ * Untranslated DMA view: system memory with the MSI sink at 0xFEE00000.
+ * machine_dma_as() returns it when no IOMMU claimed the bus; an IOMMU
+ * uses it as the target of its translations.
+ */
+AddressSpace *machine_dma_root_as(Machine *m);
+/* PCI bus 0; an IOMMU claims DMA with pci_bus_set_iommu() on it. */
+struct PCIBus *machine_pci_bus(Machine *m);
+/* RAM layout chosen from -m (QEMU q35: split at 2 GiB when >= 0xb0000000). */
+uint64_t machine_ram_below_4g(Machine *m);
+uint64_t machine_ram_above_4g(Machine *m);
+/* The devices added with -device, in order (chipset functions excluded). */
+unsigned machine_device_count(Machine *m);
+Device *machine_device(Machine *m, unsigned index);
+/*
+ * Add an ACPI table for -dump-acpi (and later firmware): the machine
+ * takes data; a table with the same signature is replaced.
+ */
+void machine_add_acpi_table(Machine *m, const char *signature,
+                            GByteArray *data);
+/* Drive / read an IOAPIC input (GSI 0..23); listeners see changes. */
+void machine_set_gsi(Machine *m, int gsi, int level);
+int machine_gsi_level(Machine *m, int gsi);
+#define MACHINE_NUM_GSI 24
+
 #endif

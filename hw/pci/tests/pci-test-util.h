@@ -79,6 +79,9 @@ static inline void pci_fixture_free(PciFixture *f)
     }
     pci_host_destroy(&f->host);
     pci_bus_free(f->bus);
+    address_space_destroy(&f->mem_as);
+    address_space_destroy(&f->io_as);
+    address_space_destroy(&f->dma_as);
     memory_region_del_subregion(&f->dma_root, msi_sink_region(f->msi));
     msi_sink_free(f->msi);
     memory_region_destroy(&f->dma_alias);
