@@ -201,5 +201,6 @@ const QtestVerb qtest_verbs_ext[] = {
     { "msi", 4, qtest_verb_msi, false },
     { "msi_intercept", 2, qtest_verb_msi_intercept, false },
     { "stats", 1, qtest_verb_stats, false },
+    { "dma_bench", 6, qtest_verb_dma_bench, false },
     { NULL, 0, NULL, false },
 };

@@ -77,6 +77,9 @@ bool qtest_arg_sid(QtestProto *p, const char *word, uint16_t *sid);
 /* Lowercase hex of len bytes appended to s. */
 void qtest_append_hex(GString *s, const uint8_t *data, size_t len);
 
+/* dma_bench (proto-timing.c), registered in qtest_verbs_ext. */
+void qtest_verb_dma_bench(QtestProto *p, char **w, int n);
+
 /* The async "IRQ raise N" / "IRQ lower N" listener for irq_intercept. */
 void qtest_irq_listener(void *opaque, int gsi, int level);
 
