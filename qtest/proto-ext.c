@@ -46,6 +46,23 @@ static bool qtest_dma_opts(QtestProto *p, char **w, int n, uint16_t sid,
     return true;
 }
 
+/*
+ * The modelled cost of the access (translation latency, docs/timing.md)
+ * passes on the virtual clock, so timers due by then (an invalidation
+ * wait completing, say) fire before the reply; real time moves by itself.
+ */
+static void qtest_dma_charge(QtestProto *p, const MemTxInfo *info)
+{
+    int64_t now;
+
+    if (info->cost_ns == 0 || vclock_is_realtime(p->clock)) {
+        return;
+    }
+    now = vclock_now(p->clock);
+    vclock_advance_to(p->clock, info->cost_ns > (uint64_t)(INT64_MAX - now)
+                      ? INT64_MAX : now + (int64_t)info->cost_ns);
+}
+
 static void qtest_reply_fault(QtestProto *p, const MemTxInfo *info)
 {
     qtest_reply(p, "OK FAULT %s",
@@ -70,6 +87,7 @@ static void qtest_verb_dma_read(QtestProto *p, char **w, int n)
     memset(p->scratch->data, 0, len);
     address_space_rw(machine_dma_as(p->machine, sid), addr, attrs,
                      p->scratch->data, len, false, &info);
+    qtest_dma_charge(p, &info);
     if (info.faulted) {
         qtest_reply_fault(p, &info);
         return;
@@ -104,6 +122,7 @@ static void qtest_verb_dma_write(QtestProto *p, char **w, int n)
     }
     address_space_rw(machine_dma_as(p->machine, sid), addr, attrs,
                      p->scratch->data, p->scratch->len, true, &info);
+    qtest_dma_charge(p, &info);
     if (info.faulted) {
         qtest_reply_fault(p, &info);
         return;

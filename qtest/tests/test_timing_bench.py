@@ -186,3 +186,31 @@ def test_timing_bench_real_time_clock_err(sim, bios):
     assert r.startswith("ERR ") and "qtest" in r, r
     assert q.ok("endianness") == "little"
     assert q.close() == 0
+
+
+def clock_now(q):
+    return int(q.ok("clock_step 0"))
+
+
+def test_timing_dma_verbs_untranslated_leave_the_clock(qt):
+    """No IOMMU on the path: nothing costs, the clock stays."""
+    t0 = clock_now(qt)
+    assert qt.ok("dma_read 0x10 0x%x 8" % BASE) == "0x0000000000000000"
+    assert qt.cmd("dma_write 0x10 0x%x 0x11223344" % BASE) == "OK"
+    assert clock_now(qt) == t0
+
+
+def test_timing_dma_verbs_advance_clock_by_cost(vtd):
+    """broadwell-ep: an IOTLB miss costs a walk (~240 ns per table read),
+    a hit the 4 ns pipeline; the clock moves by exactly that, the replies
+    are the usual ones."""
+    t0 = clock_now(vtd)
+    assert vtd.cmd("dma_write 0x10 0x%x 0x11223344" % (BASE + 0x5000)) == "OK"
+    t1 = clock_now(vtd)
+    assert vtd.ok("dma_read 0x10 0x%x 4" % (BASE + 0x5000)) == "0x11223344"
+    t2 = clock_now(vtd)
+    assert t1 - t0 >= 240, (t0, t1)          # miss: at least one table read
+    assert 0 < t2 - t1 < 100, (t1, t2)       # hit: the lookup pipeline
+    r = vtd.cmd("dma_read 0x10 0x%x 4" % (BASE + MAX_WINDOW))
+    assert r.startswith("OK FAULT"), r
+    assert clock_now(vtd) > t2               # a fault walked too
