@@ -129,6 +129,14 @@ bool machine_set_irq_in(Machine *m, const char *path, const char *name,
 
 char *machine_stats(Machine *m, const char *which)
 {
+    for (guint i = 0; i < m->devices->len; i++) {
+        Device *dev = g_ptr_array_index(m->devices, i);
+        char *text = dev->klass->stats ? dev->klass->stats(dev, which) : NULL;
+
+        if (text) {
+            return text;
+        }
+    }
     return NULL;
 }
 

@@ -8,7 +8,8 @@
 #include "iommu-sim/qdev.h"
 
 #define QDEV_CLASS_LIST(X)                  \
-    X(edu_device_class, "edu")
+    X(edu_device_class, "edu")                \
+    X(vtd_device_class, "intel-iommu")
 
 #define QDEV_CLASS_PTR(cls, name) &cls,
 #define QDEV_CLASS_NAME(cls, name) name,

@@ -71,6 +71,12 @@ struct DeviceClass {
     bool (*realize)(Device *dev, Machine *m, GError **errp);
     void (*reset)(Device *dev);     /* machine reset; optional */
     void (*finalize)(Device *dev);  /* free what realize made; optional */
+    /*
+     * `stats [which]`: "name=value ..." (g_free) when which is NULL or
+     * names this device, else NULL.  Optional; machine_stats() asks each
+     * -device in order and answers with the first text.
+     */
+    char *(*stats)(Device *dev, const char *which);
 };
 
 struct Device {
@@ -125,5 +131,6 @@ bool qdev_parse_devfn(const char *s, int32_t *out);
 
 /* Device classes defined across the tree (listed in qdev-table.c). */
 extern const DeviceClass edu_device_class;
+extern const DeviceClass vtd_device_class;     /* hw/intel-vtd/vtd-device.c */
 
 #endif
