@@ -246,7 +246,48 @@ struct VTDState {
     /* Cost model (hw/timing, docs/timing.md); never changes a result. */
     TimingModel *timing;
     TimingTrace *trace;
+
+    /*
+     * Invalidation timing (vtd-inv.c): the invalidation unit is busy until
+     * inv_busy_until; completions software can observe (wait status
+     * write, ICS.IWC, CCMD.ICC / IOTLB.IVT clearing) wait in inv_done
+     * (VTDInvDone*, in time order) for inv_timer.  Empty with
+     * timing=ideal: everything completes synchronously.
+     */
+    int64_t inv_busy_until;
+    GQueue inv_done;
+    VirtualTimer *inv_timer;
 };
+
+/* --- vtd-inv.c: invalidation timing ---------------------------------- */
+
+/* A completion the invalidation unit reports at a modelled time. */
+typedef struct VTDInvDone {
+    int64_t at;                 /* virtual ns */
+    bool is_wait;               /* wait descriptor, else a register value */
+    unsigned ri;                /* register: VTD_RI_CCMD / VTD_RI_IOTLB */
+    uint64_t value;             /* register: the completed value */
+    uint64_t addr;              /* wait: status address (SW) */
+    uint32_t data;              /* wait: status data */
+    bool sw, iflag;             /* wait: SW and IF flags */
+} VTDInvDone;
+
+/*
+ * One invalidation request (descriptor or register command) of kind
+ * through the cost model, after the work already queued (the unit
+ * processes in order, §6.5.2).  Returns its completion time; with no
+ * clock or cost model, now (0 without a clock).
+ */
+int64_t vtd_inv_charge(VTDState *s, TimingInvKind kind);
+/* The cost class of an IOTLB invalidation of actual granularity gran. */
+TimingInvKind vtd_inv_iotlb_kind(unsigned gran);
+/*
+ * Report d now when d->at has come and nothing is pending before it,
+ * else at d->at from the timer (copied).
+ */
+void vtd_inv_complete(VTDState *s, const VTDInvDone *d);
+/* vtd-qi.c: the wait descriptor's status write and ICS.IWC (§6.5.2.9). */
+void vtd_qi_wait_signal(VTDState *s, const VTDInvDone *d);
 
 /* --- register access by generated index (VTD_RI_*) ----------------- */
 

@@ -151,6 +151,87 @@ unsigned vtd_inv_iotlb(VTDState *s, unsigned gran, uint16_t did,
     }
 }
 
+/* ---- invalidation timing (docs/timing.md) ---- */
+
+/* The cost class of an IOTLB invalidation by its actual granularity. */
+TimingInvKind vtd_inv_iotlb_kind(unsigned gran)
+{
+    return gran == VTD_GRAN_GLOBAL ? TIMING_INV_IOTLB_GLOBAL
+         : gran == VTD_GRAN_DOMAIN ? TIMING_INV_IOTLB_DOMAIN
+         : TIMING_INV_IOTLB_PAGE;
+}
+
+int64_t vtd_inv_charge(VTDState *s, TimingInvKind kind)
+{
+    int64_t now = s->clock ? vclock_now(s->clock) : 0;
+
+    if (!s->timing) {
+        return now;
+    }
+    /* In order (§6.5.2): a request starts when the one before is done. */
+    s->inv_busy_until = timing_invalidate(s->timing, kind,
+                                          MAX(now, s->inv_busy_until));
+    return s->inv_busy_until;
+}
+
+static void vtd_inv_report(VTDState *s, const VTDInvDone *d)
+{
+    if (d->is_wait) {
+        vtd_qi_wait_signal(s, d);
+    } else {
+        regfile_set(s->regs, d->ri, 0, d->value);
+    }
+}
+
+/* The timer: report every completion due by now, re-arm for the next. */
+static void vtd_inv_timer_cb(void *opaque)
+{
+    VTDState *s = opaque;
+    int64_t now = vclock_now(s->clock);
+    VTDInvDone *d;
+
+    while ((d = g_queue_peek_head(&s->inv_done)) && d->at <= now) {
+        g_queue_pop_head(&s->inv_done);
+        vtd_inv_report(s, d);
+        g_free(d);
+    }
+    if (d) {
+        vtimer_mod(s->inv_timer, d->at);
+    }
+}
+
+void vtd_inv_complete(VTDState *s, const VTDInvDone *d)
+{
+    bool idle = g_queue_is_empty(&s->inv_done);
+
+    if (!s->clock || (idle && d->at <= vclock_now(s->clock))) {
+        vtd_inv_report(s, d);
+        return;
+    }
+    if (!s->inv_timer) {
+        s->inv_timer = vtimer_new(s->clock, vtd_inv_timer_cb, s);
+    }
+    /* Completion times only grow (vtd_inv_charge), so FIFO is time order. */
+    g_queue_push_tail(&s->inv_done, g_memdup2(d, sizeof(*d)));
+    if (idle) {
+        vtimer_mod(s->inv_timer, d->at);
+    }
+}
+
+/* Reset and teardown: completions in flight are lost with the unit. */
+static void vtd_inv_timing_clear(VTDState *s, bool destroy)
+{
+    g_queue_clear_full(&s->inv_done, g_free);
+    s->inv_busy_until = 0;
+    if (s->inv_timer) {
+        vtimer_del(s->inv_timer);
+        if (destroy) {
+            vtimer_free(s->inv_timer);
+            s->inv_timer = NULL;
+        }
+    }
+}
+
 /* ---- register-based interface (§6.5.1) ---- */
 
 /* §6.5: the registers exist only in implementations of major version <= 5. */
@@ -180,6 +261,7 @@ static void vtd_inv_ccmd_post_write(RegFile *rf, unsigned reg, unsigned inst,
                                     uint64_t written, void *opaque)
 {
     VTDState *s = opaque;
+    VTDInvDone done = { 0 };
     unsigned caig = 0;
 
     if (!(written & VTD_CCMD_ICC_MASK) || !vtd_ccmd_get_icc(v) ||
@@ -192,9 +274,15 @@ static void vtd_inv_ccmd_post_write(RegFile *rf, unsigned reg, unsigned inst,
                                (uint16_t)vtd_ccmd_get_sid(v),
                                (unsigned)vtd_ccmd_get_fm(v));
     }
-    /* Done at once: ICC reads 0 and CAIG is valid on the next read. */
+    /*
+     * The caches change at once; ICC reads 0 and CAIG is valid from the
+     * modelled completion on (at once with timing=ideal).
+     */
     v = vtd_ccmd_set_icc(v, 0);
-    vtd_reg_set(s, VTD_RI_CCMD, vtd_ccmd_set_caig(v, caig));
+    done.ri = VTD_RI_CCMD;
+    done.value = vtd_ccmd_set_caig(v, caig);
+    done.at = vtd_inv_charge(s, TIMING_INV_CONFIG);
+    vtd_inv_complete(s, &done);
 }
 
 /* §11.4.6.3: IVT in the top byte starts the request; IVA holds the page. */
@@ -204,6 +292,7 @@ static void vtd_inv_iotlb_post_write(RegFile *rf, unsigned reg,
 {
     VTDState *s = opaque;
     uint64_t iva = regfile_get(s->regs, VTD_RI_IVA, 0);
+    VTDInvDone done = { 0 };
     unsigned iaig = 0;
 
     if (!(written & VTD_IOTLB_IVT_MASK) || !vtd_iotlb_get_ivt(v) ||
@@ -219,7 +308,10 @@ static void vtd_inv_iotlb_post_write(RegFile *rf, unsigned reg,
                              vtd_iva_get_ih(iva) != 0);
     }
     v = vtd_iotlb_set_ivt(v, 0);
-    regfile_set(s->regs, VTD_RI_IOTLB, 0, vtd_iotlb_set_iaig(v, iaig));
+    done.ri = VTD_RI_IOTLB;
+    done.value = vtd_iotlb_set_iaig(v, iaig);
+    done.at = vtd_inv_charge(s, vtd_inv_iotlb_kind(iaig));
+    vtd_inv_complete(s, &done);
 }
 
 /* ICS.IWC serviced: the invalidation event is no longer pending (§11.4.9.5). */
@@ -268,6 +360,9 @@ struct VTDInvState *vtd_inv_new(VTDState *s)
 
 void vtd_inv_free(struct VTDInvState *inv)
 {
+    if (inv) {
+        vtd_inv_timing_clear(inv->s, true);
+    }
     g_free(inv);
 }
 
@@ -278,5 +373,6 @@ void vtd_inv_reset(VTDState *s)
         s->inv->descs_done = 0;
         s->inv->status_writes = 0;
     }
+    vtd_inv_timing_clear(s, false);
     vtd_reg_set(s, VTD_RI_IQH, 0);
 }

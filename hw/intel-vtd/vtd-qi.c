@@ -144,30 +144,20 @@ static VTDIqErrorInfo vtd_qi_iec(VTDState *s, const uint64_t *d,
 }
 
 /*
- * Invalidation wait (§6.5.2.9): every earlier descriptor has completed
- * (processing is in order and synchronous), so the status write and
- * the interrupt happen now.  FN and PD need nothing more here.
+ * The wait descriptor completes (§6.5.2.9): the status write and the
+ * invalidation completion event.
  */
-static VTDIqErrorInfo vtd_qi_wait(VTDState *s, const uint64_t *d,
-                                  unsigned dsz)
+void vtd_qi_wait_signal(VTDState *s, const VTDInvDone *d)
 {
-    if (vtd_qi_rsvd(d, dsz, VTD_WAIT_DESC_RSVD_MASK_W0,
-                    VTD_WAIT_DESC_RSVD_MASK_W1)) {
-        return VTD_IQEI_RSVD;
-    }
-    if (s->caches) {
-        s->caches->ctr.wait_desc++;
-    }
-    if (vtd_wait_desc_get_sw(d)) {
-        uint64_t a = (vtd_wait_desc_get_status_addr(d) << 2) & ~s->haw_mask;
-
+    if (d->sw) {
         /* Exactly 4 bytes (§6.5.2.9); a failed write is not an IQ error. */
-        address_space_st_le(s->dma_as, a, 4,
-                            vtd_wait_desc_get_status_data(d),
+        address_space_st_le(s->dma_as, d->addr, 4, d->data,
                             MEMTXATTRS_UNSPECIFIED);
-        s->inv->status_writes++;
+        if (s->inv) {
+            s->inv->status_writes++;
+        }
     }
-    if (vtd_wait_desc_get_if(d)) {
+    if (d->iflag) {
         bool was_set = vtd_reg_get(s, VTD_RI_ICS) & VTD_ICS_IWC_MASK;
 
         vtd_reg_update(s, VTD_RI_ICS, 0, VTD_ICS_IWC_MASK);
@@ -175,7 +165,55 @@ static VTDIqErrorInfo vtd_qi_wait(VTDState *s, const uint64_t *d,
             vtd_inv_event_raise(s);
         }
     }
+}
+
+/*
+ * Invalidation wait (§6.5.2.9): it completes after every earlier
+ * descriptor, i.e. at the modelled time the unit gets to it (at once with
+ * timing=ideal); the cache effects of those descriptors were immediate,
+ * which software cannot tell apart.  FN and PD need nothing more here.
+ */
+static VTDIqErrorInfo vtd_qi_wait(VTDState *s, const uint64_t *d,
+                                  unsigned dsz)
+{
+    VTDInvDone done = { .is_wait = true };
+
+    if (vtd_qi_rsvd(d, dsz, VTD_WAIT_DESC_RSVD_MASK_W0,
+                    VTD_WAIT_DESC_RSVD_MASK_W1)) {
+        return VTD_IQEI_RSVD;
+    }
+    if (s->caches) {
+        s->caches->ctr.wait_desc++;
+    }
+    done.sw = vtd_wait_desc_get_sw(d) != 0;
+    done.iflag = vtd_wait_desc_get_if(d) != 0;
+    done.addr = (vtd_wait_desc_get_status_addr(d) << 2) & ~s->haw_mask;
+    done.data = (uint32_t)vtd_wait_desc_get_status_data(d);
+    done.at = vtd_inv_charge(s, TIMING_INV_WAIT);
+    vtd_inv_complete(s, &done);
     return VTD_IQEI_NONE;
+}
+
+/* What a good descriptor of type costs (the wait charges itself). */
+static void vtd_qi_charge(VTDState *s, unsigned type, const uint64_t *d)
+{
+    switch (type) {
+    case VTD_INV_DESC_CC:
+        vtd_inv_charge(s, TIMING_INV_CONFIG);
+        break;
+    case VTD_INV_DESC_IOTLB:
+        vtd_inv_charge(s, vtd_inv_iotlb_kind((unsigned)
+                                             vtd_iotlb_desc_get_g(d)));
+        break;
+    case VTD_INV_DESC_DEV_TLB:
+        vtd_inv_charge(s, TIMING_INV_DEVTLB);
+        break;
+    case VTD_INV_DESC_IEC:
+        vtd_inv_charge(s, TIMING_INV_IEC);
+        break;
+    default:
+        break;
+    }
 }
 
 static VTDIqErrorInfo vtd_qi_exec(VTDState *s, const uint64_t *d,
@@ -183,22 +221,31 @@ static VTDIqErrorInfo vtd_qi_exec(VTDState *s, const uint64_t *d,
 {
     unsigned type = (unsigned)(vtd_cc_desc_get_type_hi(d) << 4 |
                                vtd_cc_desc_get_type_lo(d));
+    VTDIqErrorInfo err;
 
     switch (type) {
     case VTD_INV_DESC_CC:
-        return vtd_qi_cc(s, d, dsz);
+        err = vtd_qi_cc(s, d, dsz);
+        break;
     case VTD_INV_DESC_IOTLB:
-        return vtd_qi_iotlb(s, d, dsz);
+        err = vtd_qi_iotlb(s, d, dsz);
+        break;
     case VTD_INV_DESC_DEV_TLB:
-        return vtd_qi_devtlb(s, d, dsz);
+        err = vtd_qi_devtlb(s, d, dsz);
+        break;
     case VTD_INV_DESC_IEC:
-        return vtd_qi_iec(s, d, dsz);
+        err = vtd_qi_iec(s, d, dsz);
+        break;
     case VTD_INV_DESC_WAIT:
         return vtd_qi_wait(s, d, dsz);
     default:
         /* PASID-based types need scalable mode (Table 26); legacy here. */
         return VTD_IQEI_TYPE;
     }
+    if (err == VTD_IQEI_NONE) {
+        vtd_qi_charge(s, type, d);
+    }
+    return err;
 }
 
 /* Queue-level checks made before fetching (§11.4.9.9 IQEI 1, 5, 6, 7). */

@@ -277,6 +277,205 @@ START_TEST(test_vtd_timing_psc_resumed_walk_keeps_upper_entries)
 }
 END_TEST
 
+/* ---- invalidation timing: waits and register commands complete late ---- */
+
+#define TI_QUEUE 0x400000ull
+#define TI_STATUS 0x500000ull
+#define TI_DATA 0x5a5a1234u
+
+/* Queued invalidation on, the way Linux enables it (IQT 0, IQA, QIE). */
+static VTest *ti_setup(const char *timing)
+{
+    char *props = g_strdup_printf("timing=%s", timing);
+    VTest *t = vt_new(props);
+    uint32_t sts;
+
+    vt_wr(t, VTD_REG_IQT, 0, 8);
+    vt_wr(t, VTD_REG_IQA, TI_QUEUE, 8);
+    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
+    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | (1u << 26), 4);
+    ck_assert(vt_rd(t, VTD_REG_GSTS, 4) & (1u << 26));
+    g_free(props);
+    return t;
+}
+
+/* Slot i: a global IOTLB invalidation (§6.5.2.3) or a wait (§6.5.2.9). */
+static void ti_put_iotlb_global(VTest *t, unsigned i)
+{
+    vt_ram_w64(t, TI_QUEUE + i * 16, 0x2 | (1u << 4));
+    vt_ram_w64(t, TI_QUEUE + i * 16 + 8, 0);
+}
+
+static void ti_put_wait(VTest *t, unsigned i, uint32_t data)
+{
+    /* SW (bit 5) and IF (bit 4); the status address in the high word. */
+    vt_ram_w64(t, TI_QUEUE + i * 16, 0x5 | (1u << 4) | (1u << 5) |
+               ((uint64_t)data << 32));
+    vt_ram_w64(t, TI_QUEUE + i * 16 + 8, TI_STATUS);
+}
+
+static uint64_t ti_inv_ns(TimingInvKind kind)
+{
+    const TimingProfile *p = timing_profile_find("broadwell-ep");
+
+    return p->inv_fetch_ns + timing_cycles_to_ns(p, p->inv_cycles[kind]);
+}
+
+static uint32_t ti_status(VTest *t)
+{
+    return (uint32_t)vt_ram_r64(t, TI_STATUS);
+}
+
+START_TEST(test_vtd_timing_wait_status_after_modelled_time_broadwell)
+{
+    VTest *t = ti_setup("broadwell-ep");
+    int64_t t0 = 1000000, done;
+    char *stats;
+
+    vclock_advance_to(t->clk, t0);
+    ti_put_iotlb_global(t, 0);
+    ti_put_wait(t, 1, TI_DATA);
+    vt_wr(t, VTD_REG_IQT, 32, 8);
+    /* Fetched at once (IQH moves), but the wait has not completed yet. */
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_IQH, 8), 32);
+    ck_assert_uint_eq(ti_status(t), 0);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4) & 1, 0);
+    /* In order: the IOTLB invalidation, then the wait's own processing. */
+    done = t0 + (int64_t)(ti_inv_ns(TIMING_INV_IOTLB_GLOBAL) +
+                          ti_inv_ns(TIMING_INV_WAIT));
+    ck_assert_int_eq(vclock_next_deadline(t->clk), done);
+    vclock_advance_to(t->clk, done - 1);
+    ck_assert_uint_eq(ti_status(t), 0);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4) & 1, 0);
+    vclock_advance_to(t->clk, done);
+    ck_assert_uint_eq(ti_status(t), TI_DATA);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4) & 1, 1);     /* IWC */
+    stats = vtd_stats_text(t->s);
+    ck_assert_ptr_nonnull(strstr(stats, " timing_inv_wait=1 "));
+    ck_assert_ptr_nonnull(strstr(stats, " timing_inv_iotlb_global=1 "));
+    g_free(stats);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_timing_wait_status_immediate_ideal)
+{
+    VTest *t = ti_setup("ideal");
+
+    vclock_advance_to(t->clk, 1000000);
+    ti_put_iotlb_global(t, 0);
+    ti_put_wait(t, 1, TI_DATA);
+    vt_wr(t, VTD_REG_IQT, 32, 8);
+    ck_assert_uint_eq(ti_status(t), TI_DATA);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4) & 1, 1);
+    ck_assert_int_eq(vclock_next_deadline(t->clk), -1);
+    vt_free(t);
+}
+END_TEST
+
+/* Two waits: each completes in turn; the second after the first. */
+START_TEST(test_vtd_timing_waits_complete_in_order)
+{
+    VTest *t = ti_setup("broadwell-ep");
+    int64_t t0 = 2000000, first = t0 + (int64_t)ti_inv_ns(TIMING_INV_WAIT);
+
+    vclock_advance_to(t->clk, t0);
+    ti_put_wait(t, 0, 1);
+    ti_put_wait(t, 1, 2);
+    vt_wr(t, VTD_REG_IQT, 32, 8);
+    ck_assert_uint_eq(ti_status(t), 0);
+    vclock_advance_to(t->clk, first);
+    ck_assert_uint_eq(ti_status(t), 1);
+    vclock_advance_to(t->clk, first + (int64_t)ti_inv_ns(TIMING_INV_WAIT) - 1);
+    ck_assert_uint_eq(ti_status(t), 1);
+    vclock_advance_to(t->clk, first + (int64_t)ti_inv_ns(TIMING_INV_WAIT));
+    ck_assert_uint_eq(ti_status(t), 2);
+    vt_free(t);
+}
+END_TEST
+
+/* A wait completes no earlier than the walks in flight (inv_drains_walks). */
+START_TEST(test_vtd_timing_wait_drains_walks_in_flight)
+{
+    VTest *t = tv_setup("broadwell-ep");
+    IOMMUTranslation out;
+    int64_t idle;
+    uint32_t sts;
+
+    vclock_advance_to(t->clk, 3000000);
+    vt_translate(t, TV_SID, 0x40005000, IOMMU_RO, &out);    /* cold walk */
+    idle = timing_walker_idle_at(t->s->timing);
+    ck_assert_int_gt(idle, 3000000 + (int64_t)ti_inv_ns(TIMING_INV_WAIT));
+    vt_wr(t, VTD_REG_IQT, 0, 8);
+    vt_wr(t, VTD_REG_IQA, TI_QUEUE, 8);
+    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
+    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | (1u << 26), 4);
+    ti_put_wait(t, 0, TI_DATA);
+    vt_wr(t, VTD_REG_IQT, 16, 8);
+    ck_assert_int_eq(vclock_next_deadline(t->clk), idle);
+    vclock_advance_to(t->clk, idle - 1);
+    ck_assert_uint_eq(ti_status(t), 0);
+    vclock_advance_to(t->clk, idle);
+    ck_assert_uint_eq(ti_status(t), TI_DATA);
+    vt_free(t);
+}
+END_TEST
+
+/* A reset loses the completions in flight (and their timer). */
+START_TEST(test_vtd_timing_reset_drops_pending_wait)
+{
+    VTest *t = ti_setup("broadwell-ep");
+
+    vclock_advance_to(t->clk, 1000);
+    ti_put_wait(t, 0, TI_DATA);
+    vt_wr(t, VTD_REG_IQT, 16, 8);
+    ck_assert_int_ne(vclock_next_deadline(t->clk), -1);
+    vtd_reset(t->s);
+    ck_assert_int_eq(vclock_next_deadline(t->clk), -1);
+    vclock_advance_to(t->clk, 1000000);
+    ck_assert_uint_eq(ti_status(t), 0);
+    vt_free(t);
+}
+END_TEST
+
+/* Register-based (§6.5.1.1): CCMD.ICC stays set until the modelled time. */
+static void ti_ccmd_global(VTest *t)
+{
+    vt_wr(t, VTD_REG_CCMD, (1ull << 63) | (1ull << 61), 8);
+}
+
+START_TEST(test_vtd_timing_ccmd_icc_clears_at_modelled_time)
+{
+    VTest *t = vt_new("timing=broadwell-ep");
+    int64_t done = 5000 + (int64_t)ti_inv_ns(TIMING_INV_CONFIG);
+    uint64_t v;
+
+    vclock_advance_to(t->clk, 5000);
+    ti_ccmd_global(t);
+    ck_assert(vt_rd(t, VTD_REG_CCMD, 8) >> 63);              /* ICC busy */
+    vclock_advance_to(t->clk, done - 1);
+    ck_assert(vt_rd(t, VTD_REG_CCMD, 8) >> 63);
+    vclock_advance_to(t->clk, done);
+    v = vt_rd(t, VTD_REG_CCMD, 8);
+    ck_assert_uint_eq(v >> 63, 0);
+    ck_assert_uint_eq((v >> 59) & 3, 1);                      /* CAIG */
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_timing_ccmd_icc_clears_at_once_ideal)
+{
+    VTest *t = vt_new("timing=ideal");
+    uint64_t v;
+
+    ti_ccmd_global(t);
+    v = vt_rd(t, VTD_REG_CCMD, 8);
+    ck_assert_uint_eq(v >> 63, 0);
+    ck_assert_uint_eq((v >> 59) & 3, 1);
+    vt_free(t);
+}
+END_TEST
+
 static Suite *vtd_timing_suite(void)
 {
     Suite *s = suite_create("vtd-timing");
@@ -291,6 +490,13 @@ static Suite *vtd_timing_suite(void)
     tcase_add_test(tc, test_vtd_timing_properties);
     tcase_add_test(tc, test_vtd_timing_trace_file);
     tcase_add_test(tc, test_vtd_timing_psc_resumed_walk_keeps_upper_entries);
+    tcase_add_test(tc, test_vtd_timing_wait_status_after_modelled_time_broadwell);
+    tcase_add_test(tc, test_vtd_timing_wait_status_immediate_ideal);
+    tcase_add_test(tc, test_vtd_timing_waits_complete_in_order);
+    tcase_add_test(tc, test_vtd_timing_wait_drains_walks_in_flight);
+    tcase_add_test(tc, test_vtd_timing_reset_drops_pending_wait);
+    tcase_add_test(tc, test_vtd_timing_ccmd_icc_clears_at_modelled_time);
+    tcase_add_test(tc, test_vtd_timing_ccmd_icc_clears_at_once_ideal);
     suite_add_tcase(s, tc);
     return s;
 }
