@@ -35,6 +35,7 @@
 #include "iommu-sim/msi.h"
 #include "iommu-sim/regs.h"
 #include "iommu-sim/timing.h"
+#include "iommu-sim/timing-cache.h"
 #include "specs/vtd-entries.h"
 #include "specs/vtd-faults.h"
 #include "specs/vtd-regs.h"
@@ -186,6 +187,27 @@ typedef struct VTDFaultInfo {
     bool fpd;                   /* the context entry's FPD (§7.1.1) */
 } VTDFaultInfo;
 
+/*
+ * Front cache (vtd-translate.c): a requester's recent translations that
+ * hit the context cache and the IOTLB, direct-mapped by 4 KiB page.  Not
+ * an architectural cache: an entry only replays the two hits through
+ * TimingCache hints, which any change of either cache voids, so every
+ * counter, replacement bit and stale-or-fresh outcome is the one the
+ * full path would give (docs/timing.md, "Simulation speed").
+ */
+#define VTD_FRONT_ENTRIES 8
+
+typedef struct VTDFrontEntry {
+    uint64_t page;              /* iova >> 12 */
+    bool valid;
+    uint8_t size_class;         /* IOTLB hit class: 4K, 2M, 1G */
+    IOMMUAccessFlags perm;
+    uint64_t iova;              /* the IOMMUTLBEntry handed out */
+    uint64_t translated_addr;
+    uint64_t addr_mask;
+    TimingCacheHint hits[2];    /* the context-cache and IOTLB hits */
+} VTDFrontEntry;
+
 /* A requester's DMA address space behind the unit. */
 typedef struct VTDAddressSpace {
     VTDState *s;
@@ -194,6 +216,7 @@ typedef struct VTDAddressSpace {
     MemoryRegion iommu;
     MemoryRegion intr;          /* alias of the MSI sink at 0xFEE00000 */
     AddressSpace as;
+    VTDFrontEntry front[VTD_FRONT_ENTRIES];
 } VTDAddressSpace;
 
 /* Counters for the `stats` verb (translation side; caches count theirs). */
@@ -257,6 +280,9 @@ struct VTDState {
     int64_t inv_busy_until;
     GQueue inv_done;
     VirtualTimer *inv_timer;
+
+    /* Tests compare against the full path with the front cache off. */
+    bool front_off;
 };
 
 /* --- vtd-inv.c: invalidation timing ---------------------------------- */

@@ -11,6 +11,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <string.h>
+
 #include "hw/intel-vtd/vtd-internal.h"
 
 #define VTD_PAGE_MASK_4K 0xfffull
@@ -292,24 +294,117 @@ static void vtd_xlate_finish(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
     out->entry.perm = x->walk.perm;
 }
 
-static void vtd_translate(MemoryRegion *iommu, uint64_t iova,
+/* ---- front cache (VTDFrontEntry in vtd-internal.h) ---- */
+
+#define VTD_FRONT_EVENTS (IOMMU_EV_CONFIG_HIT | IOMMU_EV_IOTLB_HIT)
+
+/*
+ * Whether a request may take the front cache at all: the state the full
+ * path checks before its lookups (TES, legacy TTM so no Abort-DMA, PMR
+ * off, a plain untranslated request without PASID) and no trace.
+ */
+static bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
+{
+    return !s->front_off && s->caches && s->root_ttm == 0 &&
+           !attrs.has_pasid && !attrs.exec &&
+           attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
+           !s->trace &&
+           vtd_gsts_has(s, VTD_GSTS_TES_MASK) &&
+           !(vtd_reg_get(s, VTD_RI_PMEN) & VTD_PMEN_PRS_MASK);
+}
+
+/*
+ * Replay a context-cache hit and an IOTLB hit of this page: both caches
+ * unchanged since (hints valid), so the full path would hit the same two
+ * entries, decode the same context and succeed with the same entry.
+ */
+static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
                           IOMMUAccessFlags access, MemTxAttrs attrs,
                           IOMMUTranslation *out)
 {
-    VTDAddressSpace *vas = iommu->iommu_opaque;
-    VTDState *s = vas->s;
-    VTDXlate x = {
-        .sid = vas->sid,
-        .iova = iova,
-        .access = access,
-        .attrs = attrs,
-    };
+    VTDFrontEntry *f = &vas->front[(iova >> 12) % VTD_FRONT_ENTRIES];
+    VTDCaches *c = s->caches;
 
+    if (!f->valid || f->page != iova >> 12 || (access & ~f->perm) ||
+        !vtd_front_allowed(s, attrs) ||
+        !timing_cache_hit_hints((TimingCache *[]){ c->cc, c->iotlb },
+                                f->hits, 2)) {
+        return false;
+    }
+    c->ctr.iotlb_hits_by_size[f->size_class]++;
+    s->stats.translations++;
+    out->cost.events = VTD_FRONT_EVENTS;
+    timing_xlate_pipeline_hit(s->timing, s->clock ? vclock_now(s->clock) : 0,
+                              1u << TIMING_LOOKUP_CONFIG |
+                              1u << TIMING_LOOKUP_IOTLB, &out->cost);
+    out->entry.target_as = s->dma_as;
+    out->entry.iova = f->iova;
+    out->entry.translated_addr = f->translated_addr;
+    out->entry.addr_mask = f->addr_mask;
+    out->entry.perm = f->perm;
+    return true;
+}
+
+/* After a full translation that was exactly two hits and succeeded. */
+static void vtd_front_fill(VTDState *s, VTDAddressSpace *vas,
+                           const VTDXlate *x, const IOMMUTranslation *out)
+{
+    VTDFrontEntry *f = &vas->front[(x->iova >> 12) % VTD_FRONT_ENTRIES];
+
+    f->valid = false;
+    if (out->fault || x->events != VTD_FRONT_EVENTS ||
+        !vtd_front_allowed(s, x->attrs) || x->walk.level < 1 ||
+        x->walk.level > 3 ||
+        !timing_cache_last_hit(s->caches->cc, &f->hits[0]) ||
+        !timing_cache_last_hit(s->caches->iotlb, &f->hits[1])) {
+        return;
+    }
+    f->page = x->iova >> 12;
+    f->size_class = (uint8_t)(x->walk.level - 1);
+    f->perm = out->entry.perm;
+    f->iova = out->entry.iova;
+    f->translated_addr = out->entry.translated_addr;
+    f->addr_mask = out->entry.addr_mask;
+    f->valid = true;
+}
+
+/* The full path (kept out of line: the front-cache hit needs no frame). */
+static G_GNUC_NO_INLINE void vtd_translate_full(VTDState *s,
+                                                VTDAddressSpace *vas,
+                                                uint64_t iova,
+                                                IOMMUAccessFlags access,
+                                                MemTxAttrs attrs,
+                                                IOMMUTranslation *out)
+{
+    VTDXlate x;
+
+    /* Only what the path reads: TimingXlate's trace stays unwritten. */
+    x.sid = vas->sid;
+    x.iova = iova;
+    x.access = access;
+    x.attrs = attrs;
+    x.status = VTD_OK;
+    x.fpd = false;
+    x.mem_reads = 0;
+    x.events = 0;
+    memset(&x.walk, 0, sizeof(x.walk));
     s->stats.translations++;
     timing_xlate_begin(s->timing, &x.t, s->clock ? vclock_now(s->clock) : 0,
                        x.sid, iova);
     x.status = vtd_xlate_run(s, &x);
     vtd_xlate_finish(s, &x, out);
+    vtd_front_fill(s, vas, &x, out);
+}
+
+static void vtd_translate(MemoryRegion *iommu, uint64_t iova,
+                          IOMMUAccessFlags access, MemTxAttrs attrs,
+                          IOMMUTranslation *out)
+{
+    VTDAddressSpace *vas = iommu->iommu_opaque;
+
+    if (!vtd_front_try(vas->s, vas, iova, access, attrs, out)) {
+        vtd_translate_full(vas->s, vas, iova, access, attrs, out);
+    }
 }
 
 const IOMMUMemoryRegionOps vtd_iommu_ops = {

@@ -49,6 +49,14 @@ struct TimingCache {
     uint8_t *slots;
     void *mem;
     TimingCacheStats stats;
+    /*
+     * PLRU with one node word (ways <= 64): a touch of way w is
+     * word = (word & ~plru_mask[w]) | plru_val[w] (the nodes on its path).
+     */
+    uint64_t plru_mask[64], plru_val[64];
+    uint64_t gen;       /* moves on every change of contents (hints) */
+    uint64_t last_gen;  /* generation + 1 of the last hit, 0: none */
+    uint32_t last_set, last_way;
 };
 
 static inline TimingCacheSlot *timing_cache_slot(const TimingCache *c,
@@ -66,6 +74,8 @@ static inline void *timing_cache_slot_value(TimingCacheSlot *slot)
 /* Way to fill in a set: a free one (lowest first), else the policy's. */
 uint32_t timing_cache_repl_victim(TimingCache *c, uint32_t set);
 void timing_cache_repl_plru_touch(TimingCache *c, uint32_t set, uint32_t way);
+/* At creation: the one-word PLRU touch tables. */
+void timing_cache_repl_init(TimingCache *c);
 
 /* Record an access (a hit or an in-place update). */
 static inline void timing_cache_repl_touch(TimingCache *c, uint32_t set,
@@ -74,7 +84,13 @@ static inline void timing_cache_repl_touch(TimingCache *c, uint32_t set,
     if (c->policy == TIMING_CACHE_LRU) {
         timing_cache_slot(c, set, way)->stamp = ++c->tick;
     } else if (c->policy == TIMING_CACHE_PLRU) {
-        timing_cache_repl_plru_touch(c, set, way);
+        if (c->plru_words == 1) {
+            uint64_t *w = &c->plru[set];
+
+            *w = (*w & ~c->plru_mask[way]) | c->plru_val[way];
+        } else {
+            timing_cache_repl_plru_touch(c, set, way);
+        }
     }
 }
 

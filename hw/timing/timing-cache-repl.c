@@ -39,6 +39,29 @@ void timing_cache_repl_plru_touch(TimingCache *c, uint32_t set, uint32_t way)
     }
 }
 
+/*
+ * The nodes a touch of each way sets, as a mask and the values: the tree
+ * walk above run once per way on a scratch word, from all zeros and from
+ * all ones (a node the walk leaves alone keeps its bit in both).
+ */
+void timing_cache_repl_init(TimingCache *c)
+{
+    if (c->policy != TIMING_CACHE_PLRU || c->plru_words != 1) {
+        return;
+    }
+    for (uint32_t way = 0; way < c->ways; way++) {
+        uint64_t *saved = c->plru, zeros = 0, ones = ~0ull;
+
+        c->plru = &zeros;
+        timing_cache_repl_plru_touch(c, 0, way);
+        c->plru = &ones;
+        timing_cache_repl_plru_touch(c, 0, way);
+        c->plru = saved;
+        c->plru_mask[way] = zeros | ~ones;
+        c->plru_val[way] = zeros;
+    }
+}
+
 static uint32_t timing_cache_repl_plru_victim(const TimingCache *c,
                                              uint32_t set)
 {

@@ -192,6 +192,7 @@ TimingCache *timing_cache_new(const TimingCacheConfig *cfg, GError **errp)
         timing_cache_free(c);
         return NULL;
     }
+    timing_cache_repl_init(c);
     return c;
 }
 
@@ -218,6 +219,9 @@ static inline void *timing_cache_probe(TimingCache *c,
         return NULL;
     }
     timing_cache_repl_touch(c, set, (uint32_t)way);
+    c->last_gen = c->gen + 1;
+    c->last_set = set;
+    c->last_way = (uint32_t)way;
     return timing_cache_slot_value(timing_cache_slot(c, set, (uint32_t)way));
 }
 
@@ -300,6 +304,7 @@ void *timing_cache_insert(TimingCache *cache, const TimingCacheKey *key,
     bool displaced = found < 0 && *way_fp != 0;
 
     cache->stats.insertions++;
+    cache->gen++;
     if (displaced) {
         cache->stats.evictions++;
         if (victim_key) {
@@ -331,6 +336,7 @@ void *timing_cache_insert(TimingCache *cache, const TimingCacheKey *key,
 static void timing_cache_drop(TimingCache *c, uint32_t set, uint32_t way)
 {
     c->fp[(size_t)set * c->ways_padded + way] = 0;
+    c->gen++;
     c->fill[set]--;
     c->occupancy--;
     c->stats.invalidations++;
@@ -386,13 +392,66 @@ unsigned timing_cache_invalidate_all(TimingCache *cache)
            (size_t)cache->sets * cache->plru_words * sizeof(*cache->plru));
     cache->occupancy = 0;
     cache->stats.invalidations += removed;
+    cache->gen++;
     return removed;
+}
+
+/* ---- hints (replayed hits) ------------------------------------------- */
+
+bool timing_cache_last_hit(const TimingCache *cache, TimingCacheHint *out)
+{
+    if (!cache || cache->last_gen != cache->gen + 1) {
+        return false;
+    }
+    out->gen = cache->gen;
+    out->set = cache->last_set;
+    out->way = cache->last_way;
+    return true;
+}
+
+bool timing_cache_hint_valid(const TimingCache *cache,
+                             const TimingCacheHint *h)
+{
+    return cache && h->gen == cache->gen;
+}
+
+static inline void *timing_cache_replay(TimingCache *cache,
+                                        const TimingCacheHint *h)
+{
+    timing_cache_repl_touch(cache, h->set, h->way);
+    timing_cache_count(cache, true);
+    cache->last_gen = cache->gen + 1;
+    cache->last_set = h->set;
+    cache->last_way = h->way;
+    return timing_cache_slot_value(timing_cache_slot(cache, h->set,
+                                                     h->way));
+}
+
+void *timing_cache_hit_hint(TimingCache *cache, const TimingCacheHint *h)
+{
+    return timing_cache_hint_valid(cache, h) ? timing_cache_replay(cache, h)
+                                             : NULL;
+}
+
+bool timing_cache_hit_hints(TimingCache *const *caches,
+                            const TimingCacheHint *hints, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!caches[i] || hints[i].gen != caches[i]->gen) {
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        timing_cache_replay(caches[i], &hints[i]);
+    }
+    return true;
 }
 
 void timing_cache_foreach(TimingCache *cache, TimingCacheForeachFn fn,
                           void *opaque)
 {
     g_return_if_fail(cache != NULL && fn != NULL);
+    cache->gen++;       /* fn may rewrite values: hints taken before go */
     for (uint32_t set = 0; set < cache->sets; set++) {
         const uint8_t *fps = cache->fp + (size_t)set * cache->ways_padded;
 

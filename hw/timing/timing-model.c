@@ -21,7 +21,24 @@ struct TimingModel {
     TimingStats st;
     TimingTrace *trace;
     char *track;
+    /* Pipeline-only hits by lookup-kind mask: cost ns and cycles. */
+    uint64_t pipe_ns[1u << (TIMING_LOOKUP_IOTLB + 1)];
+    uint64_t pipe_cycles[1u << (TIMING_LOOKUP_IOTLB + 1)];
 };
+
+/* Precomputed costs of timing_xlate_pipeline_hit (as finish computes). */
+static void timing_model_precompute(TimingModel *tm)
+{
+    for (uint32_t m = 0; m < G_N_ELEMENTS(tm->pipe_ns); m++) {
+        uint64_t cyc = 0;
+
+        for (unsigned k = 0; k <= TIMING_LOOKUP_IOTLB; k++) {
+            cyc += (m >> k & 1) ? tm->p->lookup_cycles[k] : 0;
+        }
+        tm->pipe_ns[m] = timing_cycles_to_ns(tm->p, cyc);
+        tm->pipe_cycles[m] = timing_ns_to_cycles(tm->p, tm->pipe_ns[m]);
+    }
+}
 
 TimingModel *timing_model_new(const TimingProfile *p)
 {
@@ -33,6 +50,7 @@ TimingModel *timing_model_new(const TimingProfile *p)
         tm->nslots = 0;
     }
     tm->track = g_strdup("iommu");
+    timing_model_precompute(tm);
     timing_model_reset_stats(tm);
     return tm;
 }
@@ -270,6 +288,38 @@ int64_t timing_xlate_finish(TimingModel *tm, TimingXlate *x,
     }
     if (tm->trace) {
         timing_xlate_trace(tm, x, start, slot, done);
+    }
+    return done;
+}
+
+bool timing_model_tracing(const TimingModel *tm)
+{
+    return tm->trace != NULL;
+}
+
+int64_t timing_xlate_pipeline_hit(TimingModel *tm, int64_t arrival_ns,
+                                  uint32_t kinds, IOMMUCost *cost)
+{
+    uint32_t m = kinds & (G_N_ELEMENTS(tm->pipe_ns) - 1);
+    int64_t done = arrival_ns + (int64_t)tm->pipe_ns[m];
+
+    G_STATIC_ASSERT(TIMING_LOOKUP_IOTLB == 2);
+    tm->st.lookups[0] += m & 1;
+    tm->st.hits[0] += m & 1;
+    tm->st.lookups[1] += m >> 1 & 1;
+    tm->st.hits[1] += m >> 1 & 1;
+    tm->st.lookups[2] += m >> 2 & 1;
+    tm->st.hits[2] += m >> 2 & 1;
+    tm->st.translations++;
+    tm->st.xlate_ns += tm->pipe_ns[m];
+    if (tm->st.first_arrival_ns < 0) {
+        tm->st.first_arrival_ns = arrival_ns;
+    }
+    tm->st.last_done_ns = MAX(tm->st.last_done_ns, done);
+    if (cost) {
+        cost->ns = tm->pipe_ns[m];
+        cost->cycles = tm->pipe_cycles[m];
+        cost->mem_reads = 0;
     }
     return done;
 }

@@ -212,6 +212,38 @@ const char *timing_cache_name(const TimingCache *cache);
 /* Latency charged for a hit (true) or a miss (false), in cycles. */
 uint32_t timing_cache_latency(const TimingCache *cache, bool hit);
 
+/*
+ * Hints: a model's front cache (say, a requester's last translations)
+ * remembers where a hit was and later replays that hit without hashing
+ * or scanning.  Any change of contents (insert, including an in-place
+ * update; invalidation of any entry; invalidate_all) moves the cache's
+ * generation, which voids every hint taken before; so a replayed hit is
+ * exactly the hit a lookup would have made, with the same counters and
+ * replacement update.
+ */
+typedef struct TimingCacheHint {
+    uint64_t gen;       /* the cache's generation when the hit was made */
+    uint32_t set, way;
+} TimingCacheHint;
+
+/* The hit of the last lookup / lookup_any; false if there was none. */
+bool timing_cache_last_hit(const TimingCache *cache, TimingCacheHint *out);
+/* Whether replaying h would hit (no side effects). */
+bool timing_cache_hint_valid(const TimingCache *cache,
+                             const TimingCacheHint *h);
+/*
+ * Replay the hit h names: counted as one lookup and one hit, replacement
+ * state touched, the value returned.  NULL (nothing counted) when the
+ * cache changed since.
+ */
+void *timing_cache_hit_hint(TimingCache *cache, const TimingCacheHint *h);
+/*
+ * All or nothing over n caches (a translation's chain of hits): replays
+ * every hint when each is valid, else replays none and returns false.
+ */
+bool timing_cache_hit_hints(TimingCache *const *caches,
+                            const TimingCacheHint *hints, unsigned n);
+
 void timing_cache_get_stats(const TimingCache *cache, TimingCacheStats *out);
 void timing_cache_reset_stats(TimingCache *cache);
 

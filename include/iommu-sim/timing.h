@@ -200,6 +200,19 @@ void timing_xlate_reads(TimingModel *tm, TimingXlate *x, uint32_t n);
 int64_t timing_xlate_finish(TimingModel *tm, TimingXlate *x,
                             IOMMUCost *cost);
 
+/* Whether a trace is being written (fast paths then step aside). */
+bool timing_model_tracing(const TimingModel *tm);
+/*
+ * The whole accounting of a translation that hit in every lookup of the
+ * pipeline and needed no walk: kinds is a bit mask (1u << kind) of the
+ * lookups made, each of kind <= TIMING_LOOKUP_IOTLB.  Same counters and
+ * cost as begin + a hit lookup per kind + finish, without their
+ * per-call arithmetic (the costs are precomputed).  Returns the
+ * completion time.  Not for use while tracing (the trace would miss it).
+ */
+int64_t timing_xlate_pipeline_hit(TimingModel *tm, int64_t arrival_ns,
+                                  uint32_t kinds, IOMMUCost *cost);
+
 /*
  * An invalidation request arriving at now_ns: fetch + processing (+ the
  * drain of walks in flight when the profile says so).  Returns the time

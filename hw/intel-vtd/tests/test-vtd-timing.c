@@ -476,6 +476,134 @@ START_TEST(test_vtd_timing_ccmd_icc_clears_at_once_ideal)
 }
 END_TEST
 
+/* ---- the front cache replays hits exactly (vtd-translate.c) ---- */
+
+/*
+ * A hit-heavy scenario: a few hot pages (one read-only), writes that
+ * fault, PTEs rewritten without invalidation (stale until invalidated),
+ * page-selective and global IOTLB invalidations through the registers,
+ * and a cold page now and then evicting from the IOTLB.
+ */
+static void tf_run(VTest *t, TVRecord *rec)
+{
+    GRand *r = g_rand_new_with_seed(5);
+    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
+
+    for (int i = 0; i < TV_N; i++) {
+        int pick = g_rand_int_range(r, 0, 100);
+        uint64_t iova = pick < 90
+            ? 0x40000000 + g_rand_int_range(r, 0, 6) * 0x1000ull
+            : 0x40000000 + g_rand_int_range(r, 0, 600) * 0x1000ull;
+        IOMMUAccessFlags acc = g_rand_int_range(r, 0, 8) ? IOMMU_RO
+                                                         : IOMMU_WO;
+        IOMMUTranslation out;
+
+        if (i % 97 == 0) {          /* remap page 1, no invalidation */
+            vt_map(t, 0x200000, 3, 0x40001000,
+                   0x9000000 + (uint64_t)i * 0x1000, 1, 3);
+        }
+        if (i % 331 == 0) {         /* page-selective, domain 5, page 1 */
+            vt_wr(t, off - 8, 0x40001000, 8);
+            vt_wr(t, off, (1ull << 63) | (3ull << 60) | (5ull << 32), 8);
+        }
+        if (i % 1009 == 0) {        /* global */
+            vt_wr(t, off, (1ull << 63) | (1ull << 60), 8);
+        }
+        vt_translate(t, TV_SID, iova + (uint64_t)(i & 0xff8), acc, &out);
+        rec[i].entry = out.entry;
+        rec[i].fault = out.fault;
+        rec[i].fault_code = out.fault_code;
+        rec[i].ns = out.cost.ns | (uint64_t)out.cost.events << 40;
+        rec[i].cycles = out.cost.cycles;
+        if (i % 50 == 49) {
+            vclock_advance_to(t->clk, vclock_now(t->clk) + 3000);
+        }
+    }
+    g_rand_free(r);
+}
+
+START_TEST(test_vtd_timing_front_cache_equals_full_path)
+{
+    VTest *a = tv_setup("broadwell-ep"), *b = tv_setup("broadwell-ep");
+    TVRecord *ra = g_new0(TVRecord, TV_N), *rb = g_new0(TVRecord, TV_N);
+    uint64_t hits_before;
+    TimingCacheStats st;
+    char *sa, *sb;
+    unsigned faults = 0;
+
+    b->s->front_off = true;
+    tf_run(a, ra);
+    tf_run(b, rb);
+    for (int i = 0; i < TV_N; i++) {
+        ck_assert_int_eq(ra[i].fault, rb[i].fault);
+        ck_assert_uint_eq(ra[i].fault_code, rb[i].fault_code);
+        ck_assert_uint_eq(ra[i].entry.iova, rb[i].entry.iova);
+        ck_assert_uint_eq(ra[i].entry.translated_addr,
+                          rb[i].entry.translated_addr);
+        ck_assert_uint_eq(ra[i].entry.addr_mask, rb[i].entry.addr_mask);
+        ck_assert_int_eq(ra[i].entry.perm, rb[i].entry.perm);
+        ck_assert_uint_eq(ra[i].ns, rb[i].ns);          /* cost and events */
+        ck_assert_uint_eq(ra[i].cycles, rb[i].cycles);
+        faults += ra[i].fault;
+    }
+    ck_assert_uint_gt(faults, 50);
+    /* Every counter, timing included, and the fault records. */
+    sa = vtd_stats_text(a->s);
+    sb = vtd_stats_text(b->s);
+    ck_assert_str_eq(sa, sb);
+    for (unsigned f = 0; f < 8; f++) {
+        ck_assert_uint_eq(vt_frcd(a, f, 0), vt_frcd(b, f, 0));
+        ck_assert_uint_eq(vt_frcd(a, f, 1), vt_frcd(b, f, 1));
+    }
+    /* The front cache did serve most of the hot-page hits. */
+    timing_cache_get_stats(a->s->caches->iotlb, &st);
+    hits_before = st.hits;
+    {
+        IOMMUTranslation out;
+        VTDAddressSpace *vas = g_hash_table_lookup(a->s->spaces,
+                                                   GUINT_TO_POINTER(TV_SID));
+
+        vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);
+        vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);
+        ck_assert(vas->front[2].valid && vas->front[2].page == 0x40002);
+        timing_cache_get_stats(a->s->caches->iotlb, &st);
+        ck_assert_uint_ge(st.hits, hits_before + 1);
+    }
+    g_free(sa);
+    g_free(sb);
+    g_free(ra);
+    g_free(rb);
+    vt_free(a);
+    vt_free(b);
+}
+END_TEST
+
+/* A stale PTE stays visible through the front cache until invalidated. */
+START_TEST(test_vtd_timing_front_cache_stale_until_invalidated)
+{
+    VTest *t = tv_setup("broadwell-ep");
+    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
+    IOMMUTranslation out;
+
+    for (int i = 0; i < 3; i++) {
+        vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
+    }
+    ck_assert_uint_eq(out.entry.translated_addr, 0x8003000);
+    vt_map(t, 0x200000, 3, 0x40003000, 0xa000000, 1, 3);
+    vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x8003000);  /* stale */
+    vt_wr(t, off - 8, 0x40003000, 8);
+    vt_wr(t, off, (1ull << 63) | (3ull << 60) | (5ull << 32), 8);
+    vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
+    ck_assert_uint_eq(out.entry.translated_addr, 0xa000000);
+    /* TE off: the front cache must not hand out translations. */
+    vt_wr(t, VTD_REG_GCMD, 0, 4);
+    vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x40003000);
+    vt_free(t);
+}
+END_TEST
+
 static Suite *vtd_timing_suite(void)
 {
     Suite *s = suite_create("vtd-timing");
@@ -497,6 +625,8 @@ static Suite *vtd_timing_suite(void)
     tcase_add_test(tc, test_vtd_timing_reset_drops_pending_wait);
     tcase_add_test(tc, test_vtd_timing_ccmd_icc_clears_at_modelled_time);
     tcase_add_test(tc, test_vtd_timing_ccmd_icc_clears_at_once_ideal);
+    tcase_add_test(tc, test_vtd_timing_front_cache_equals_full_path);
+    tcase_add_test(tc, test_vtd_timing_front_cache_stale_until_invalidated);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -501,6 +501,95 @@ static void check_against_reference(uint32_t entries, uint32_t ways,
     timing_cache_free(c);
 }
 
+/* Hints: a replayed hit is the lookup's hit; any change voids hints. */
+static TimingCache *hint_cache(void)
+{
+    TimingCacheConfig cfg = { .name = "h", .entries = 8, .ways = 8,
+                              .value_size = 8, .policy = TIMING_CACHE_PLRU,
+                              .hit_cycles = 3, .miss_cycles = 1 };
+    TimingCache *c = timing_cache_new(&cfg, NULL);
+
+    for (uint64_t i = 0; i < 8; i++) {
+        timing_cache_insert(c, &TIMING_CACHE_KEY(i), &i, NULL, NULL, NULL);
+    }
+    return c;
+}
+
+START_TEST(test_timing_cache_hint_replays_the_hit)
+{
+    TimingCache *a = hint_cache(), *b = hint_cache();
+    TimingCacheKey victim_a, victim_b, k = TIMING_CACHE_KEY(3);
+    TimingCacheStats sa, sb;
+    TimingCacheHint h;
+    uint64_t *v;
+
+    ck_assert(!timing_cache_last_hit(a, &h));       /* inserts are not hits */
+    ck_assert_ptr_nonnull(timing_cache_lookup(a, &k));
+    ck_assert(timing_cache_last_hit(a, &h));
+    ck_assert(timing_cache_hint_valid(a, &h));
+    timing_cache_lookup(b, &k);
+    /* Same touches: key 0 then key 3 again, by lookup (b) or replay (a). */
+    timing_cache_lookup(a, &TIMING_CACHE_KEY(0));
+    timing_cache_lookup(b, &TIMING_CACHE_KEY(0));
+    v = timing_cache_hit_hint(a, &h);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(*v, 3);
+    timing_cache_lookup(b, &k);
+    timing_cache_get_stats(a, &sa);
+    timing_cache_get_stats(b, &sb);
+    ck_assert_uint_eq(sa.lookups, sb.lookups);
+    ck_assert_uint_eq(sa.hits, sb.hits);
+    ck_assert_uint_eq(sa.cycles, sb.cycles);
+    /* The PLRU victim is the same: the replay touched the same way. */
+    timing_cache_insert(a, &TIMING_CACHE_KEY(100), NULL, &victim_a, NULL,
+                        NULL);
+    timing_cache_insert(b, &TIMING_CACHE_KEY(100), NULL, &victim_b, NULL,
+                        NULL);
+    ck_assert_uint_eq(victim_a.w[0], victim_b.w[0]);
+    /* The insert moved the generation: the hint is void, nothing counted. */
+    ck_assert(!timing_cache_hint_valid(a, &h));
+    ck_assert_ptr_null(timing_cache_hit_hint(a, &h));
+    timing_cache_get_stats(a, &sa);
+    ck_assert_uint_eq(sa.lookups, sb.lookups);
+    timing_cache_free(a);
+    timing_cache_free(b);
+}
+END_TEST
+
+START_TEST(test_timing_cache_hint_void_after_any_change)
+{
+    TimingCache *c = hint_cache(), *d = hint_cache();
+    TimingCache *both[2] = { c, d };
+    TimingCacheHint h[2];
+    TimingCacheStats st;
+
+    timing_cache_lookup(c, &TIMING_CACHE_KEY(1));
+    timing_cache_last_hit(c, &h[0]);
+    timing_cache_lookup(d, &TIMING_CACHE_KEY(2));
+    timing_cache_last_hit(d, &h[1]);
+    ck_assert(timing_cache_hit_hints(both, h, 2));
+    /* A miss changes nothing; dropping an absent key changes nothing. */
+    timing_cache_lookup(d, &TIMING_CACHE_KEY(77));
+    ck_assert(!timing_cache_invalidate(d, &TIMING_CACHE_KEY(77)));
+    ck_assert(timing_cache_hit_hints(both, h, 2));
+    /* An invalidation of another entry voids every hint of that cache. */
+    ck_assert(timing_cache_invalidate(d, &TIMING_CACHE_KEY(5)));
+    timing_cache_get_stats(c, &st);
+    ck_assert(!timing_cache_hit_hints(both, h, 2));   /* all or nothing */
+    {
+        TimingCacheStats st2;
+
+        timing_cache_get_stats(c, &st2);
+        ck_assert_uint_eq(st2.lookups, st.lookups);
+    }
+    ck_assert(timing_cache_hint_valid(c, &h[0]));
+    timing_cache_invalidate_all(c);
+    ck_assert(!timing_cache_hint_valid(c, &h[0]));
+    timing_cache_free(c);
+    timing_cache_free(d);
+}
+END_TEST
+
 START_TEST(test_timing_cache_matches_reference_model)
 {
     static const uint32_t geo[][2] = {
@@ -534,6 +623,8 @@ static Suite *timing_cache_ops_suite(void)
     tcase_add_test(tc, test_timing_cache_geometry_validation);
     tcase_add_test(tc, test_timing_cache_geometry_accessors);
     tcase_add_test(tc, test_timing_cache_matches_reference_model);
+    tcase_add_test(tc, test_timing_cache_hint_replays_the_hit);
+    tcase_add_test(tc, test_timing_cache_hint_void_after_any_change);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
