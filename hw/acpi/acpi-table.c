@@ -57,6 +57,9 @@ void acpi_append_zeros(GByteArray *b, size_t n)
 {
     size_t old = b->len;
 
+    if (n == 0) {
+        return; /* an empty array may have no buffer to memset */
+    }
     g_byte_array_set_size(b, old + n);
     memset(b->data + old, 0, n);
 }

@@ -123,12 +123,6 @@ static bool amdvi_xlate_iotlb_hit(AMDVIState *s, AMDVIXlate *x)
 static void amdvi_xlate_fill(AMDVIState *s, AMDVIXlate *x)
 {
     const AMDVIWalkResult *w = &x->walk;
-    AMDVIIotlbEntry e = {
-        .pte = w->leaf, .page_addr = w->addr, .page_iova = w->iova,
-        .devid = x->devid, .level = (uint8_t)w->level,
-        .page_shift = (uint8_t)(64 - __builtin_clzll(w->addr_mask)),
-        .perm = (uint8_t)w->perm,
-    };
 
     for (unsigned l = 2; l <= 6; l++) {
         if (w->pde_mask & (1u << l)) {
@@ -138,7 +132,15 @@ static void amdvi_xlate_fill(AMDVIState *s, AMDVIXlate *x)
             amdvi_pdc_insert(s->caches, x->dte.domain_id, x->iova, l, &pe);
         }
     }
+    /* Only a successful walk has a page (addr_mask != 0) to cache. */
     if (w->status == AMDVI_OK) {
+        AMDVIIotlbEntry e = {
+            .pte = w->leaf, .page_addr = w->addr, .page_iova = w->iova,
+            .devid = x->devid, .level = (uint8_t)w->level,
+            .page_shift = (uint8_t)(64 - __builtin_clzll(w->addr_mask)),
+            .perm = (uint8_t)w->perm,
+        };
+
         amdvi_iotlb_insert(s->caches, x->dte.domain_id, x->iova, &e);
     }
 }
