@@ -22,7 +22,9 @@
  *   amdvi-event.c      event log (§2.5), every event's encoding, the MSI
  *   amdvi-cache.c/h    DTE cache, IOTLB, page-directory caches (amdvi-cmd)
  *   amdvi-cmd.c/h      command buffer (§2.4) (amdvi-cmd)
- *   amdvi-acpi.c       IVRS (amdvi-cmd)
+ *   amdvi-acpi.c       IVRS of the unit (amdvi-pci.h)
+ *   amdvi-pci.c        -device amd-iommu: the PCI function, capability
+ *                      0Fh, MSI, MMIO mapping, machine wiring
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -42,23 +44,9 @@
 #include "specs/amdvi-events.h"
 #include "specs/amdvi-regs.h"
 
-/*
- * The cache/command half lands independently: until its sources exist the
- * translate path always walks (caches == NULL).  hw/amd-vi/meson.build
- * defines AMDVI_HAVE_CACHE / AMDVI_HAVE_CMD (in amdvi_dep's compile args)
- * once amdvi-cache.c / amdvi-cmd.c exist, so header and library agree.
- */
-#ifdef AMDVI_HAVE_CACHE
+/* The cache/command half: AMDVICacheConfig, AMDVICaches, AMDVICmdState. */
 #include "hw/amd-vi/amdvi-cache.h"
-#endif
-#ifdef AMDVI_HAVE_CMD
 #include "hw/amd-vi/amdvi-cmd.h"
-#endif
-#ifndef AMDVI_HAVE_CACHE
-typedef struct AMDVICacheConfig {
-    unsigned unused;
-} AMDVICacheConfig;
-#endif
 
 /* MMIO base as QEMU's amd-iommu and real platforms place it. */
 #define AMDVI_MMIO_BASE 0xfed80000ull
@@ -413,7 +401,7 @@ void amdvi_interrupt_raise(AMDVIState *s, uint64_t status_bit);
 
 /*
  * --- provided by amdvi-cmd (amdvi-cmd.h) ------------------------------
- * Contract this half calls under AMDVI_HAVE_CMD:
+ * Contract this half calls:
  *   struct AMDVICmdState *amdvi_cmd_new(AMDVIState *s);  installs its own
  *       hooks on CMD_BUF_BASE, CMD_BUF_HEAD, CMD_BUF_TAIL
  *   void amdvi_cmd_free(struct AMDVICmdState *cmd);

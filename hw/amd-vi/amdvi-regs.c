@@ -93,9 +93,7 @@ static void amdvi_control_post(RegFile *rf, unsigned reg, unsigned inst,
     AMDVIState *s = opaque;
 
     amdvi_event_log_control(s, old, new_value);
-#ifdef AMDVI_HAVE_CMD
     amdvi_cmd_control_written(s, old, new_value);
-#endif
 }
 
 static const RegHooks amdvi_control_hooks = {

@@ -42,20 +42,11 @@ typedef struct AMDVIXlate {
 
 static void amdvi_count(AMDVIState *s, int kind)
 {
-#ifdef AMDVI_HAVE_CACHE
     if (s->caches) {
         amdvi_cache_count(s->caches, (AMDVICountKind)kind);
     }
-#endif
 }
 
-#ifndef AMDVI_HAVE_CACHE
-enum {
-    AMDVI_COUNT_PASS_UNTRANS, AMDVI_COUNT_PASS_PRETRANS,
-    AMDVI_COUNT_PASS_EXCL, AMDVI_COUNT_TARGET_ABORT,
-    AMDVI_COUNT_TRANS_TOTAL, AMDVI_COUNT_PT_READ,
-};
-#endif
 
 /* Identity mapping of one 4 KiB page with perm. */
 static AMDVIStatus amdvi_xlate_identity(AMDVIXlate *x, IOMMUAccessFlags perm)
@@ -73,30 +64,25 @@ static AMDVIStatus amdvi_xlate_dte(AMDVIState *s, AMDVIXlate *x)
     uint64_t raw[4];
     AMDVIStatus st;
 
-#ifdef AMDVI_HAVE_CACHE
     AMDVIDteCacheEntry ce;
 
     if (s->caches && amdvi_dte_cache_lookup(s->caches, x->devid, &ce)) {
         x->events |= IOMMU_EV_CONFIG_HIT;
         return amdvi_dte_decode(s, ce.dte, x->devid, &x->dte);
     }
-#endif
     x->events |= IOMMU_EV_CONFIG_MISS;
     st = amdvi_dte_fetch(s, x->devid, raw, &x->mem_reads);
     if (st != AMDVI_OK) {
         return st;
     }
     st = amdvi_dte_decode(s, raw, x->devid, &x->dte);
-#ifdef AMDVI_HAVE_CACHE
     if (st == AMDVI_OK && x->dte.v && s->caches) {
         memcpy(ce.dte, raw, sizeof(ce.dte));
         amdvi_dte_cache_insert(s->caches, x->devid, &ce);
     }
-#endif
     return st;
 }
 
-#ifdef AMDVI_HAVE_CACHE
 static bool amdvi_xlate_iotlb_hit(AMDVIState *s, AMDVIXlate *x)
 {
     const AMDVIIotlbEntry *e;
@@ -144,13 +130,11 @@ static void amdvi_xlate_fill(AMDVIState *s, AMDVIXlate *x)
         amdvi_iotlb_insert(s->caches, x->dte.domain_id, x->iova, &e);
     }
 }
-#endif
 
 /* IOTLB, else a walk resumed from the deepest page-directory hit. */
 static void amdvi_xlate_lookup_or_walk(AMDVIState *s, AMDVIXlate *x)
 {
     memset(&x->walk, 0, sizeof(x->walk));
-#ifdef AMDVI_HAVE_CACHE
     AMDVIPdcEntry pe;
 
     if (amdvi_xlate_iotlb_hit(s, x)) {
@@ -166,21 +150,15 @@ static void amdvi_xlate_lookup_or_walk(AMDVIState *s, AMDVIXlate *x)
     } else {
         amdvi_pt_walk(s, &x->dte, x->iova, &x->walk);
     }
-#else
-    x->events |= IOMMU_EV_IOTLB_MISS;
-    amdvi_pt_walk(s, &x->dte, x->iova, &x->walk);
-#endif
     s->stats.walks++;
     s->stats.walk_reads += x->walk.mem_reads;
     x->mem_reads += x->walk.mem_reads;
     for (uint32_t i = 0; i < x->walk.mem_reads; i++) {
         amdvi_count(s, AMDVI_COUNT_PT_READ);
     }
-#ifdef AMDVI_HAVE_CACHE
     if (s->caches) {
         amdvi_xlate_fill(s, x);
     }
-#endif
 }
 
 /* DTE V=1, TV=1: Mode 0 or the page tables, both under DTE IR/IW. */

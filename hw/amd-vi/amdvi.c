@@ -25,9 +25,7 @@ void amdvi_props_default(AMDVIProps *p)
     p->devid = 0x0010;
     p->mmio_base = AMDVI_MMIO_BASE;
     p->pa_bits = 52;
-#ifdef AMDVI_HAVE_CACHE
     amdvi_cache_config_default(&p->cache_cfg);
-#endif
 }
 
 static bool amdvi_parse_bool(const char *v, bool *out)
@@ -201,11 +199,9 @@ bool amdvi_props_set(AMDVIProps *p, const char *name, const char *value,
         return amdvi_props_bad(errp, name ? name : "", value, "name=value");
     }
     r = amdvi_props_set_other(p, name, value, errp);
-#ifdef AMDVI_HAVE_CACHE
     if (r == 0) {
         r = amdvi_cache_config_set(&p->cache_cfg, name, value, errp);
     }
-#endif
     if (r == 0) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "amd-iommu: unknown property '%s'", name);
@@ -256,11 +252,7 @@ static bool amdvi_check_props(const AMDVIProps *p, GError **errp)
                     "amd-iommu: xtsup=on requires intremap");
         return false;
     }
-#ifdef AMDVI_HAVE_CACHE
     return amdvi_cache_config_check(&p->cache_cfg, errp);
-#else
-    return true;
-#endif
 }
 
 static void amdvi_init_regs(AMDVIState *s)
@@ -272,9 +264,7 @@ static void amdvi_init_regs(AMDVIState *s)
     regfile_set_reset(s->regs, AMDVI_RI_MSI_CAP_HDR,
                       0x05u | AMDVI_MSI_CAP_HDR_MSI_64_EN_MASK);
     regfile_reset(s->regs);
-#ifdef AMDVI_HAVE_CMD
     s->cmd = amdvi_cmd_new(s);
-#endif
     amdvi_regs_install_hooks(s);
 }
 
@@ -294,14 +284,12 @@ AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
     s->dma_as = dma_as;
     s->msi = msi;
     s->clock = clock;
-#ifdef AMDVI_HAVE_CACHE
     /* Before the command buffer, which builds them only if absent. */
     s->caches = amdvi_caches_new(&props->cache_cfg, errp);
     if (!s->caches) {
         g_free(s);
         return NULL;
     }
-#endif
     amdvi_init_regs(s);
     memory_region_init_io(&s->mmio, &amdvi_mmio_ops, s, "amd-iommu",
                           AMDVI_MMIO_SIZE);
@@ -316,14 +304,10 @@ void amdvi_reset(AMDVIState *s)
     s->msi_msg = (MsiMessage){ 0 };
     s->msi_enabled = false;
     s->evlog_stopped = false;
-#ifdef AMDVI_HAVE_CMD
     amdvi_cmd_reset(s);
-#endif
-#ifdef AMDVI_HAVE_CACHE
     if (s->caches) {
         amdvi_caches_reset(s->caches);
     }
-#endif
 }
 
 static void amdvi_space_free(gpointer data)
@@ -356,12 +340,8 @@ void amdvi_free(AMDVIState *s)
         }
         g_hash_table_destroy(s->spaces);
     }
-#ifdef AMDVI_HAVE_CACHE
     amdvi_caches_free(s->caches);
-#endif
-#ifdef AMDVI_HAVE_CMD
     amdvi_cmd_free(s->cmd);
-#endif
     memory_region_destroy(&s->mmio);
     regfile_free(s->regs);
     g_free(s);
@@ -414,16 +394,12 @@ char *amdvi_stats_text(AMDVIState *s)
         s->stats.translations, s->stats.faults, s->stats.events_logged,
         s->stats.events_dropped, s->stats.walks, s->stats.walk_reads,
         s->stats.interrupts);
-#ifdef AMDVI_HAVE_CMD
     amdvi_cmd_stats(s, out);
-#endif
-#ifdef AMDVI_HAVE_CACHE
     if (s->caches) {
         char *c = amdvi_cache_stats_text(s->caches);
 
         g_string_append_printf(out, " %s", c);
         g_free(c);
     }
-#endif
     return g_string_free(out, FALSE);
 }

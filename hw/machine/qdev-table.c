@@ -9,7 +9,8 @@
 
 #define QDEV_CLASS_LIST(X)                  \
     X(edu_device_class, "edu")                \
-    X(vtd_device_class, "intel-iommu")
+    X(vtd_device_class, "intel-iommu")      \
+    X(amdvi_device_class, "amd-iommu")
 
 #define QDEV_CLASS_PTR(cls, name) &cls,
 #define QDEV_CLASS_NAME(cls, name) name,

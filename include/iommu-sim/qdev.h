@@ -132,5 +132,6 @@ bool qdev_parse_devfn(const char *s, int32_t *out);
 /* Device classes defined across the tree (listed in qdev-table.c). */
 extern const DeviceClass edu_device_class;
 extern const DeviceClass vtd_device_class;     /* hw/intel-vtd/vtd-device.c */
+extern const DeviceClass amdvi_device_class;   /* hw/amd-vi/amdvi-pci.c */
 
 #endif

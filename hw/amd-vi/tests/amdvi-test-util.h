@@ -117,11 +117,9 @@ static inline void at_enable(ATest *t)
 /* Drop every cached translation after editing memory. */
 static inline void at_flush(ATest *t)
 {
-#ifdef AMDVI_HAVE_CACHE
     if (t->s->caches) {
         amdvi_caches_invalidate_all(t->s->caches);
     }
-#endif
 }
 
 static inline void at_set_dte(ATest *t, uint16_t devid, const uint64_t w[4])
