@@ -40,25 +40,8 @@
 #include "specs/vtd-faults.h"
 #include "specs/vtd-regs.h"
 
-/*
- * The cache/invalidation half lands independently: until vtd-cache.h
- * exists, the translate path always walks (caches == NULL).
- */
-#if defined(__has_include)
-#if __has_include("hw/intel-vtd/vtd-cache.h")
 #include "hw/intel-vtd/vtd-cache.h"
-#define VTD_HAVE_CACHE 1
-#endif
-#if __has_include("hw/intel-vtd/vtd-inv.h")
 #include "hw/intel-vtd/vtd-inv.h"
-#define VTD_HAVE_INV 1
-#endif
-#endif
-#ifndef VTD_HAVE_CACHE
-typedef struct VTDCacheConfig {
-    unsigned unused;
-} VTDCacheConfig;
-#endif
 
 /* MMIO base of the (single) remapping unit, as QEMU's q35 places it. */
 #define VTD_MMIO_BASE 0xfed90000ull
@@ -445,38 +428,6 @@ void vtd_pmr_pmen_written(VTDState *s);
 /* Abort-DMA mode active (TTM=11b latched and ECAP.ADMS). */
 bool vtd_abort_dma_mode(const VTDState *s);
 
-/*
- * --- provided by vtd-inv (vtd-cache.h / vtd-inv.h) --------------------
- * Proposed contract; this half calls them only under VTD_HAVE_CACHE /
- * VTD_HAVE_INV and adapts to whatever those headers finally declare.
- *
- *   void vtd_cache_config_default(VTDCacheConfig *cfg);
- *   int  vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
- *                             const char *value, GError **errp);
- *            1 handled, 0 not a cache property, -1 bad value (errp set)
- *   struct VTDCaches *vtd_cache_new(VTDState *s);     realize
- *   void vtd_cache_free(struct VTDCaches *c);
- *   void vtd_cache_reset(VTDState *s);                 device reset
- *   bool vtd_cache_ctx_lookup(VTDState *s, uint16_t sid, VTDContext *out);
- *   void vtd_cache_ctx_insert(VTDState *s, const VTDContext *ctx);
- *   bool vtd_cache_iotlb_lookup(VTDState *s, const VTDContext *ctx,
- *                               uint64_t iova, VTDWalkResult *out);
- *   void vtd_cache_iotlb_insert(VTDState *s, const VTDContext *ctx,
- *                               const VTDWalkResult *w);
- *   bool vtd_cache_psc_lookup(VTDState *s, const VTDContext *ctx,
- *                             uint64_t iova, unsigned *level,
- *                             uint64_t *table, IOMMUAccessFlags *perm);
- *   void vtd_cache_psc_insert(VTDState *s, const VTDContext *ctx,
- *                             const VTDWalkResult *w);
- *   void vtd_cache_stats(VTDState *s, GString *out);  "name=value ..."
- *
- *   struct VTDInvState *vtd_inv_new(VTDState *s);  installs its own
- *       regfile hooks on CCMD, IOTLB, IVA, IQT, IQA, ICS (regfile_set_hooks)
- *   void vtd_inv_free(struct VTDInvState *inv);
- *   void vtd_inv_reset(VTDState *s);
- *   void vtd_inv_set_qie(VTDState *s, bool enable);  from the GCMD hook;
- *       vtd-inv sets/clears GSTS.QIES and IQH itself
- *   void vtd_inv_iqe_cleared(VTDState *s);  FSTS.IQE W1C'd: resume at IQH
- */
+/* The cache and invalidation API is declared in vtd-cache.h and vtd-inv.h. */
 
 #endif

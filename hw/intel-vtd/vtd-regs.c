@@ -220,15 +220,7 @@ static void vtd_gcmd_qie(VTDState *s, uint64_t cmd)
         on == vtd_gsts_has(s, VTD_GSTS_QIES_MASK)) {
         return;
     }
-#ifdef VTD_HAVE_INV
     vtd_inv_set_qie(s, on);
-#else
-    /* §6.5.2: IQH reads 0 while queued invalidation is off. */
-    vtd_gcmd_follow(s, cmd, VTD_GCMD_QIE_MASK, VTD_GSTS_QIES_MASK);
-    if (!on) {
-        vtd_reg_set(s, VTD_RI_IQH, 0);
-    }
-#endif
 }
 
 static void vtd_gcmd_post_write(RegFile *rf, unsigned reg, unsigned inst,
@@ -263,11 +255,9 @@ static void vtd_fsts_post_write(RegFile *rf, unsigned reg, unsigned inst,
     VTDState *s = opaque;
 
     vtd_fault_status_changed(s);
-#ifdef VTD_HAVE_INV
     if ((old & VTD_FSTS_IQE_MASK) && !(new_value & VTD_FSTS_IQE_MASK)) {
         vtd_inv_iqe_cleared(s);
     }
-#endif
 }
 
 static const RegHooks vtd_fsts_hooks = {

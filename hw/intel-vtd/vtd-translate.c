@@ -70,7 +70,6 @@ static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
 {
     uint32_t st, reads;
 
-#ifdef VTD_HAVE_CACHE
     if (vtd_cache_ctx_lookup(s, x->sid, ctx)) {
         timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_CONFIG, true);
         x->events |= IOMMU_EV_CONFIG_HIT;
@@ -80,21 +79,16 @@ static uint32_t vtd_xlate_context(VTDState *s, VTDXlate *x, VTDContext *ctx)
         /* The cache holds the entry; its checks are re-applied. */
         return vtd_ctx_decode(s, raw, x->sid, ctx);
     }
-#endif
     reads = x->mem_reads;
     st = vtd_ctx_lookup(s, x->sid, ctx, &x->mem_reads);
-#ifdef VTD_HAVE_CACHE
     timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_CONFIG, false);
-#endif
     /* Root and context entry reads (§3.4.2), done by a walker slot. */
     timing_xlate_reads(s->timing, &x->t, x->mem_reads - reads);
     x->events |= IOMMU_EV_CONFIG_MISS;
     x->fpd = ctx->fpd;
-#ifdef VTD_HAVE_CACHE
     if (st == VTD_OK) {
         vtd_cache_ctx_insert(s, ctx);
     }
-#endif
     return st;
 }
 
@@ -127,7 +121,6 @@ static void vtd_xlate_lookup_or_walk(VTDState *s, VTDXlate *x,
     IOMMUAccessFlags perm = IOMMU_RW;
 
     memset(w, 0, sizeof(*w));
-#ifdef VTD_HAVE_CACHE
     if (vtd_cache_iotlb_lookup(s, ctx, x->iova, w)) {
         timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_IOTLB, true);
         x->events |= IOMMU_EV_IOTLB_HIT;
@@ -139,17 +132,14 @@ static void vtd_xlate_lookup_or_walk(VTDState *s, VTDXlate *x,
     }
     timing_xlate_lookup(s->timing, &x->t, TIMING_LOOKUP_PWC,
                         level != ctx->levels);
-#endif
     x->events |= IOMMU_EV_IOTLB_MISS;
     vtd_ss_walk_from(s, ctx, x->iova, level, table, perm, w);
     vtd_xlate_time_walk(s, x, level);
     s->stats.walks++;
     s->stats.walk_reads += w->mem_reads;
     x->mem_reads += w->mem_reads;
-#ifdef VTD_HAVE_CACHE
     vtd_cache_iotlb_insert(s, ctx, w);
     vtd_cache_psc_insert(s, ctx, w);
-#endif
 }
 
 /* Second stage: walk, then the permission check of the request (§3.7). */

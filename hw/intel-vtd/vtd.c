@@ -25,9 +25,7 @@ void vtd_props_default(VTDProps *p)
     p->dma_translation = true;
     p->profile = VTD_PROFILE_QEMU;
     p->timing = timing_profile_find("ideal");
-#ifdef VTD_HAVE_CACHE
     vtd_cache_config_default(&p->cache_cfg);
-#endif
 }
 
 static bool vtd_parse_bool(const char *v, bool *out)
@@ -194,11 +192,9 @@ bool vtd_props_set(VTDProps *p, const char *name, const char *value,
         return vtd_props_set_special(p, name, value, errp);
     }
     r = vtd_props_set_table(p, name, value, errp);
-#ifdef VTD_HAVE_CACHE
     if (r == 0) {
         r = vtd_cache_config_set(&p->cache_cfg, name, value, errp);
     }
-#endif
     if (r == 0) {
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "intel-iommu: unknown property '%s'", name);
@@ -245,11 +241,7 @@ static bool vtd_check_props(const VTDProps *p, GError **errp)
                     "intel-iommu: x-pasid-mode needs x-scalable-mode=on");
         return false;
     }
-#ifdef VTD_HAVE_CACHE
     return vtd_cache_config_check(&p->cache_cfg, errp);
-#else
-    return true;
-#endif
 }
 
 static void vtd_init_regs(VTDState *s, uint64_t ver)
@@ -259,9 +251,7 @@ static void vtd_init_regs(VTDState *s, uint64_t ver)
     regfile_set_reset(s->regs, VTD_RI_CAP, s->cap);
     regfile_set_reset(s->regs, VTD_RI_ECAP, s->ecap);
     regfile_reset(s->regs);
-#ifdef VTD_HAVE_INV
     s->inv = vtd_inv_new(s);
-#endif
     vtd_regs_install_hooks(s);
 }
 
@@ -294,16 +284,12 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
     s->timing = timing_model_new(props->timing);
     s->trace = trace;
     timing_model_set_trace(s->timing, trace, "intel-iommu");
-#ifdef VTD_HAVE_CACHE
     s->cache_cfg = props->cache_cfg;
-#endif
     vtd_init_regs(s, ver);
     memory_region_init_io(&s->mmio, &vtd_mmio_ops, s, "intel-iommu",
                           VTD_MMIO_SIZE);
     s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
-#ifdef VTD_HAVE_CACHE
     s->caches = vtd_cache_new(s);
-#endif
     vtd_reset(s);
     return s;
 }
@@ -317,12 +303,8 @@ void vtd_reset(VTDState *s)
     s->irta_latched = 0;
     s->fault_next = 0;
     timing_model_reset(s->timing);
-#ifdef VTD_HAVE_INV
     vtd_inv_reset(s);
-#endif
-#ifdef VTD_HAVE_CACHE
     vtd_cache_reset(s);
-#endif
 }
 
 static void vtd_space_free(gpointer data)
@@ -353,12 +335,8 @@ void vtd_free(VTDState *s)
         vtd_space_free(v);
     }
     g_hash_table_destroy(s->spaces);
-#ifdef VTD_HAVE_CACHE
     vtd_cache_free(s->caches);
-#endif
-#ifdef VTD_HAVE_INV
     vtd_inv_free(s->inv);
-#endif
     memory_region_destroy(&s->mmio);
     regfile_free(s->regs);
     timing_trace_close(s->trace);
@@ -411,9 +389,7 @@ char *vtd_stats_text(VTDState *s)
         " walk_reads=%" G_GUINT64_FORMAT " fault_events=%" G_GUINT64_FORMAT,
         s->stats.translations, s->stats.faults, s->stats.faults_recorded,
         s->stats.walks, s->stats.walk_reads, s->stats.fault_events);
-#ifdef VTD_HAVE_CACHE
     vtd_cache_stats(s, out);
-#endif
     timing_model_stats_text(s->timing, out);
     return g_string_free(out, FALSE);
 }

@@ -104,12 +104,10 @@ static inline uint64_t vt_alloc_table(VTest *t)
 /* Global context-cache + IOTLB invalidation after editing tables. */
 static inline void vt_flush(VTest *t)
 {
-#ifdef VTD_HAVE_CACHE
     if (t->s->caches) {
         vtd_cc_invalidate_all(t->s->caches);
         vtd_iotlb_invalidate_all(t->s->caches);
     }
-#endif
 }
 
 /* Root entry for bus 0 -> VT_CTX; context for sid with the given words. */
