@@ -358,6 +358,16 @@ char *amdvi_pci_stats_text(Device *dev)
     return d->iommu ? amdvi_stats_text(d->iommu) : NULL;
 }
 
+/* `stats`, `stats amd-iommu`, `stats amdvi` or `stats iommu`. */
+static char *amdvi_pci_stats(Device *dev, const char *which)
+{
+    if (which && strcmp(which, "amd-iommu") && strcmp(which, "amdvi") &&
+        strcmp(which, "iommu")) {
+        return NULL;
+    }
+    return amdvi_pci_stats_text(dev);
+}
+
 /* ---- class ---------------------------------------------------------------- */
 
 #define AMDVI_STR_PROP(pname, field, def, desc)                           \
@@ -410,4 +420,5 @@ const DeviceClass amdvi_device_class = {
     .realize = amdvi_pci_realize,
     .reset = amdvi_pci_reset,
     .finalize = amdvi_pci_finalize,
+    .stats = amdvi_pci_stats,
 };

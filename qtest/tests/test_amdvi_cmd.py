@@ -80,9 +80,15 @@ class Amd:
         except BrokenPipeError:
             pass
         try:
-            self.p.wait(timeout=10)
+            self.p.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            self.p.kill()
+            # QEMU's qtest does not exit at EOF: end it as libqtest does.
+            self.p.terminate()
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
 
     # Linux's sequence (CLIENTS.md): base | len << 56, head = tail = 0.
     def cmd_enable(self, comlen=8, extra=0):

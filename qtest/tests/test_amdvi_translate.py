@@ -94,6 +94,10 @@ def test_flush_all_storm_without_ia(amd):
     assert amd.rdl("CMD_BUF_HEAD") == amd.rdl("CMD_BUF_TAIL")
     assert amd.status("CMD_BUF_RUN")
     assert amd.events() == []                   # nothing illegal
+    st = amd.qt.stats()
+    assert int(st["cmd_processed"]) == 3 * 0x10000 + n
+    assert int(st["cmd_processed_inv"]) == 3 * 0x10000
+    assert int(st["tlb_inv"]) == 0x10000
 
 
 def fault_dte(u, devid, domid=0x77):
