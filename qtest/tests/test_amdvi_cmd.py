@@ -417,3 +417,52 @@ def test_ivrs_device_entries_match_qemu(tmp_path):
     assert qtab[8] == 1 and stab[8] == 2
     assert _ivhd_entries(stab, 0x11) == _ivhd_entries(stab, 0x40) == \
         _ivhd_entries(stab)
+
+
+def _ivmds(table):
+    out, off = [], 48
+    while off < len(table):
+        typ, length = table[off], table[off + 2] | table[off + 3] << 8
+        if typ in (0x20, 0x21, 0x22):
+            b = table[off:off + length]
+            out.append((typ, b[1], int.from_bytes(b[4:6], "little"),
+                        int.from_bytes(b[6:8], "little"),
+                        int.from_bytes(b[16:24], "little"),
+                        int.from_bytes(b[24:32], "little")))
+        off += length
+    return out
+
+
+def test_ivrs_ivmd_from_unity_and_exclusion(tmp_path):
+    sim = _sim()
+    if sim is None:
+        pytest.skip("iommu-sim is not built yet (qtest/)")
+    r = subprocess.run([sim, "-device", "amd-iommu,unity=0x10:0xd0000-"
+                        "0xdffff:r;0x100-0x1ff:0x1000000-0x11fffff,"
+                        "exclusion=0x80000000-0x800fffff",
+                        "-dump-acpi", str(tmp_path)], capture_output=True,
+                       text=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    t = (tmp_path / "IVRS.dat").read_bytes()
+    assert sum(t) % 256 == 0
+    assert _ivmds(t) == [
+        (0x21, 0x01 | 0x02, 0x10, 0, 0xD0000, 0x10000),     # unity, IR
+        (0x22, 0x07, 0x100, 0x1FF, 0x1000000, 0x200000),    # unity, IR|IW
+        (0x20, 0x08, 0, 0, 0x80000000, 0x100000),           # exclusion
+    ]
+
+
+@pytest.mark.parametrize("prop,word", [("efr-profile=bogus", "efr-profile"),
+                                       ("exclusion=12", "exclusion"),
+                                       ("pa-bits=99", "pa-bits"),
+                                       ("iotlb-ways=3", "iotlb"),
+                                       ("nosuch=1", "nosuch")])
+def test_bad_property_is_one_clear_error(prop, word):
+    sim = _sim()
+    if sim is None:
+        pytest.skip("iommu-sim is not built yet (qtest/)")
+    r = subprocess.run([sim, "-device", "amd-iommu," + prop, "-qtest",
+                        "stdio"], input="", capture_output=True, text=True,
+                       timeout=20)
+    assert r.returncode == 1
+    assert word in r.stderr and r.stderr.count("\n") == 1, r.stderr
