@@ -40,6 +40,7 @@
 #include "iommu-sim/memory.h"
 #include "iommu-sim/msi.h"
 #include "iommu-sim/regs.h"
+#include "iommu-sim/timing.h"
 #include "specs/amdvi-entries.h"
 #include "specs/amdvi-events.h"
 #include "specs/amdvi-regs.h"
@@ -81,7 +82,9 @@ typedef struct AMDVIUnityRange {
 /*
  * Device properties.  Names follow QEMU's amd-iommu where QEMU has one
  * (7.2: intremap, device-iotlb, pt; later QEMU: xtsup); the rest are this
- * model's own (docs/amdvi.md).
+ * model's own (docs/amdvi.md).  The unit's own requester id is not one:
+ * it is wherever the machine plugs the PCI function (amdvi-pci.c asks
+ * pci_requester_id() when the IVRS needs it).
  */
 typedef struct AMDVIProps {
     int intremap;               /* -1 auto (QEMU OnOffAuto), 0 off, 1 on */
@@ -93,12 +96,13 @@ typedef struct AMDVIProps {
     uint64_t efr;
     bool efr2_set;
     uint64_t efr2;
-    uint16_t devid;             /* the IOMMU's own requester id */
     uint64_t mmio_base;
     unsigned pa_bits;           /* physical address size, 52 default */
     unsigned n_unity;
     AMDVIUnityRange unity[AMDVI_MAX_UNITY];
     AMDVICacheConfig cache_cfg; /* cache geometry properties (amdvi-cmd) */
+    const TimingProfile *timing; /* timing=ideal|broadwell-ep (hw/timing) */
+    const char *timing_trace;   /* timing-trace=FILE (interned): trace JSON */
 } AMDVIProps;
 
 /*
@@ -172,6 +176,8 @@ typedef struct AMDVIWalkResult {
     IOMMUAccessFlags perm_at[8];
     uint32_t pde_mask;
     uint32_t mem_reads;
+    uint64_t read_addr[8];      /* the first 8 entry addresses read, in
+                                   order (the timing model's trace) */
 } AMDVIWalkResult;
 
 /*
@@ -242,6 +248,14 @@ struct AMDVIState {
     struct AMDVICmdState *cmd;
 
     AMDVIStats stats;
+
+    /*
+     * Cost model (hw/timing, docs/timing.md); never changes a result.
+     * amdvi_new always builds one (timing=ideal by default); code that
+     * assembles an AMDVIState by hand may leave it NULL (no cost).
+     */
+    TimingModel *timing;
+    TimingTrace *trace;
 };
 
 /* --- register access by generated index (AMDVI_RI_*) ----------------- */

@@ -48,6 +48,7 @@ typedef struct AMDVIPCIState {
     /* properties, as strings for amdvi_props_set (NULL: default) */
     char *intremap, *device_iotlb, *pt, *xtsup, *efr_profile;
     char *x_efr, *x_efr2, *pa_bits, *mmio_base, *unity, *exclusion;
+    char *timing, *timing_trace;
     char *cache[AMDVI_PCI_N_CACHE_PROPS];
 
     AMDVIState *iommu;
@@ -99,7 +100,9 @@ static bool amdvi_pci_props(AMDVIPCIState *d, AMDVIProps *p, GError **errp)
          amdvi_pci_set(p, "x-efr", d->x_efr, errp) &&
          amdvi_pci_set(p, "x-efr2", d->x_efr2, errp) &&
          amdvi_pci_set(p, "pa-bits", d->pa_bits, errp) &&
-         amdvi_pci_set(p, "mmio-base", d->mmio_base, errp);
+         amdvi_pci_set(p, "mmio-base", d->mmio_base, errp) &&
+         amdvi_pci_set(p, "timing", d->timing, errp) &&
+         amdvi_pci_set(p, "timing-trace", d->timing_trace, errp);
     for (unsigned i = 0; ok && unity && unity[i]; i++) {
         ok = amdvi_props_set(p, "unity", unity[i], errp);
     }
@@ -110,8 +113,6 @@ static bool amdvi_pci_props(AMDVIPCIState *d, AMDVIProps *p, GError **errp)
     if (ok && d->exclusion) {
         ok = amdvi_pci_parse_exclusion(d, errp);
     }
-    /* The unit's requester id is where the machine plugged it. */
-    p->devid = pci_requester_id(&d->pdev);
     return ok;
 }
 
@@ -399,6 +400,11 @@ static const Property amdvi_pci_props_table[] = {
                    "FIRST[-LAST]:START-END[:rw][;...] unity ranges (IVMD)"),
     AMDVI_STR_PROP("exclusion", exclusion, NULL,
                    "START-END exclusion range reported as IVMD 20h"),
+    AMDVI_STR_PROP("timing", timing, "ideal",
+                   "cost model profile (docs/timing.md): ideal, "
+                   "broadwell-ep, ..."),
+    AMDVI_STR_PROP("timing-trace", timing_trace, NULL,
+                   "write a Chrome/Perfetto trace JSON to FILE"),
     AMDVI_CACHE_PROPS("dte-cache", 0),
     AMDVI_CACHE_PROPS("iotlb", 1),
     AMDVI_CACHE_PROPS("pdc-l2", 2),

@@ -128,6 +128,9 @@ static bool amdvi_pt_read(AMDVIState *s, uint64_t addr, uint64_t *e,
                           AMDVIWalkResult *out)
 {
     out->entry_addr = addr;
+    if (out->mem_reads < G_N_ELEMENTS(out->read_addr)) {
+        out->read_addr[out->mem_reads] = addr;
+    }
     out->mem_reads++;
     return address_space_ld_le(s->dma_as, addr, 8, e,
                                MEMTXATTRS_UNSPECIFIED) == MEMTX_OK;

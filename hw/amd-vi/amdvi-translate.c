@@ -22,9 +22,6 @@
 #include "hw/amd-vi/amdvi-internal.h"
 
 #define AMDVI_PAGE_MASK_4K 0xfffull
-/* Cost model placeholders until hw/timing profiles land: 1 GHz clock. */
-#define AMDVI_XLATE_BASE_CYCLES 20u
-#define AMDVI_XLATE_READ_CYCLES 100u
 /* INVALID_DEVICE_REQUEST Type 001b: pretranslated with I=0 or V=0. */
 #define AMDVI_INVREQ_PRETRANS_NOT_ALLOWED 1u
 
@@ -38,12 +35,33 @@ typedef struct AMDVIXlate {
     AMDVIWalkResult walk;
     uint32_t mem_reads;
     uint32_t events;
+    TimingXlate t;              /* cost along the path (hw/timing) */
 } AMDVIXlate;
 
 static void amdvi_count(AMDVIState *s, int kind)
 {
     if (s->caches) {
         amdvi_cache_count(s->caches, (AMDVICountKind)kind);
+    }
+}
+
+/*
+ * The timing model sees each lookup and table read as it happens
+ * (docs/timing.md "Hooks for AMD-Vi"); a unit without a model (built by
+ * hand in tests) costs nothing.
+ */
+static void amdvi_time_lookup(AMDVIState *s, AMDVIXlate *x,
+                              TimingLookupKind kind, bool hit)
+{
+    if (s->timing) {
+        timing_xlate_lookup(s->timing, &x->t, kind, hit);
+    }
+}
+
+static void amdvi_time_read(AMDVIState *s, AMDVIXlate *x, uint64_t addr)
+{
+    if (s->timing) {
+        timing_xlate_read(s->timing, &x->t, addr);
     }
 }
 
@@ -67,11 +85,17 @@ static AMDVIStatus amdvi_xlate_dte(AMDVIState *s, AMDVIXlate *x)
     AMDVIDteCacheEntry ce;
 
     if (s->caches && amdvi_dte_cache_lookup(s->caches, x->devid, &ce)) {
+        amdvi_time_lookup(s, x, TIMING_LOOKUP_CONFIG, true);
         x->events |= IOMMU_EV_CONFIG_HIT;
         return amdvi_dte_decode(s, ce.dte, x->devid, &x->dte);
     }
+    amdvi_time_lookup(s, x, TIMING_LOOKUP_CONFIG, false);
     x->events |= IOMMU_EV_CONFIG_MISS;
     st = amdvi_dte_fetch(s, x->devid, raw, &x->mem_reads);
+    /* One 256-bit DTE read by a walker slot (§2.2.2), unless past the table. */
+    if (st != AMDVI_ST_BEYOND_DEVTAB) {
+        amdvi_time_read(s, x, amdvi_dte_addr(s, x->devid));
+    }
     if (st != AMDVI_OK) {
         return st;
     }
@@ -137,18 +161,29 @@ static void amdvi_xlate_lookup_or_walk(AMDVIState *s, AMDVIXlate *x)
     memset(&x->walk, 0, sizeof(x->walk));
     AMDVIPdcEntry pe;
 
+    bool pdc_hit;
+
     if (amdvi_xlate_iotlb_hit(s, x)) {
+        amdvi_time_lookup(s, x, TIMING_LOOKUP_IOTLB, true);
         x->events |= IOMMU_EV_IOTLB_HIT;
         return;
     }
+    amdvi_time_lookup(s, x, TIMING_LOOKUP_IOTLB, false);
     x->events |= IOMMU_EV_IOTLB_MISS;
-    if (s->caches && amdvi_pdc_lookup(s->caches, x->dte.domain_id, x->iova,
-                                      x->dte.mode, &pe)) {
+    pdc_hit = s->caches && amdvi_pdc_lookup(s->caches, x->dte.domain_id,
+                                            x->iova, x->dte.mode, &pe);
+    /* The page-directory caches are probed by the walker (one lookup). */
+    amdvi_time_lookup(s, x, TIMING_LOOKUP_PWC, pdc_hit);
+    if (pdc_hit) {
         x->events |= IOMMU_EV_PWC_HIT;
         amdvi_pt_walk_resume(s, &x->dte, x->iova, pe.level, pe.pde,
                              (IOMMUAccessFlags)pe.perm, &x->walk);
     } else {
         amdvi_pt_walk(s, &x->dte, x->iova, &x->walk);
+    }
+    for (uint32_t i = 0; i < x->walk.mem_reads; i++) {
+        amdvi_time_read(s, x, i < G_N_ELEMENTS(x->walk.read_addr)
+                              ? x->walk.read_addr[i] : UINT64_MAX);
     }
     s->stats.walks++;
     s->stats.walk_reads += x->walk.mem_reads;
@@ -214,13 +249,15 @@ static AMDVIStatus amdvi_xlate_run(AMDVIState *s, AMDVIXlate *x)
     return amdvi_xlate_translate(s, x);
 }
 
-static void amdvi_xlate_cost(const AMDVIXlate *x, IOMMUTranslation *out)
+/* Cost from hw/timing: lookups + walker queue + walk (docs/timing.md). */
+static void amdvi_xlate_cost(AMDVIState *s, AMDVIXlate *x,
+                             IOMMUTranslation *out)
 {
-    out->cost.mem_reads = x->mem_reads;
-    out->cost.cycles = AMDVI_XLATE_BASE_CYCLES +
-                       (uint64_t)x->mem_reads * AMDVI_XLATE_READ_CYCLES;
-    out->cost.ns = out->cost.cycles;
     out->cost.events = x->events;
+    if (s->timing) {
+        timing_xlate_finish(s->timing, &x->t, &out->cost);
+    }
+    out->cost.mem_reads = x->mem_reads;
 }
 
 /* The event code a status is logged as (§2.5); 0 for success. */
@@ -331,7 +368,7 @@ static void amdvi_xlate_finish(AMDVIState *s, AMDVIXlate *x,
 {
     uint64_t mask, target;
 
-    amdvi_xlate_cost(x, out);
+    amdvi_xlate_cost(s, x, out);
     if (x->status != AMDVI_OK) {
         amdvi_xlate_fault(s, x, out);
         return;
@@ -359,6 +396,11 @@ static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
     };
 
     s->stats.translations++;
+    if (s->timing) {
+        timing_xlate_begin(s->timing, &x.t,
+                           s->clock ? vclock_now(s->clock) : 0, x.devid,
+                           iova);
+    }
     x.status = amdvi_xlate_run(s, &x);
     amdvi_xlate_finish(s, &x, out);
 }

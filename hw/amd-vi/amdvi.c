@@ -21,11 +21,10 @@ void amdvi_props_default(AMDVIProps *p)
     p->intremap = -1;
     p->pt = true;
     p->efr_profile = AMDVI_EFR_PROFILE_QEMU;
-    /* QEMU places its IOMMU function at 00:02.0 unless told otherwise. */
-    p->devid = 0x0010;
     p->mmio_base = AMDVI_MMIO_BASE;
     p->pa_bits = 52;
     amdvi_cache_config_default(&p->cache_cfg);
+    p->timing = timing_profile_find("ideal");
 }
 
 static bool amdvi_parse_bool(const char *v, bool *out)
@@ -104,6 +103,30 @@ static bool amdvi_parse_unity(AMDVIProps *p, const char *value,
     return true;
 }
 
+/*
+ * timing=PROFILE (hw/timing; functional behaviour is identical under
+ * every profile) and timing-trace=FILE (Chrome/Perfetto trace JSON).
+ */
+static int amdvi_props_set_timing(AMDVIProps *p, const char *name,
+                                  const char *value, GError **errp)
+{
+    if (!strcmp(name, "timing-trace")) {
+        if (!*value) {
+            return amdvi_props_bad(errp, name, value, "a file name") ? 1 : -1;
+        }
+        p->timing_trace = g_intern_string(value);
+        return 1;
+    }
+    if (!timing_profile_find(value)) {
+        g_autofree char *names =
+            g_strjoinv(", ", (char **)timing_profile_names());
+
+        return amdvi_props_bad(errp, name, value, names) ? 1 : -1;
+    }
+    p->timing = timing_profile_find(value);
+    return 1;
+}
+
 static int amdvi_props_set_number(AMDVIProps *p, const char *name,
                                   const char *value, GError **errp)
 {
@@ -118,11 +141,6 @@ static int amdvi_props_set_number(AMDVIProps *p, const char *name,
     } else if (!strcmp(name, "x-efr2")) {
         p->efr2_set = true;
         p->efr2 = v;
-    } else if (!strcmp(name, "devid")) {
-        if (v > 0xffff) {
-            return amdvi_props_bad(errp, name, value, "0-0xffff") ? 1 : -1;
-        }
-        p->devid = (uint16_t)v;
     } else if (!strcmp(name, "mmio-base")) {
         if (v & 0x3fff) {
             return amdvi_props_bad(errp, name, value, "16 KiB aligned")
@@ -180,6 +198,9 @@ static int amdvi_props_set_other(AMDVIProps *p, const char *name,
                    ? 1 : -1;
         }
         return 1;
+    }
+    if (!strcmp(name, "timing") || !strcmp(name, "timing-trace")) {
+        return amdvi_props_set_timing(p, name, value, errp);
     }
     if (!strcmp(name, "unity")) {
         return amdvi_parse_unity(p, value, errp) ? 1 :
@@ -271,13 +292,23 @@ static void amdvi_init_regs(AMDVIState *s)
 AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
                       MsiSink *msi, VirtualClock *clock, GError **errp)
 {
+    TimingTrace *trace = NULL;
     AMDVIState *s;
 
     if (!props || !amdvi_check_props(props, errp)) {
         return NULL;
     }
+    if (props->timing_trace &&
+        !(trace = timing_trace_open(props->timing_trace, errp))) {
+        g_prefix_error(errp, "amd-iommu: property 'timing-trace': ");
+        return NULL;
+    }
     s = g_new0(AMDVIState, 1);
     s->props = *props;
+    s->timing = timing_model_new(props->timing ? props->timing
+                                 : timing_profile_find("ideal"));
+    s->trace = trace;
+    timing_model_set_trace(s->timing, trace, "amd-iommu");
     amdvi_regs_compute_efr(props, &s->efr, &s->efr2);
     s->control_supported = amdvi_regs_control_supported(s->efr);
     s->pa_mask = ~((1ull << props->pa_bits) - 1);
@@ -287,6 +318,8 @@ AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
     /* Before the command buffer, which builds them only if absent. */
     s->caches = amdvi_caches_new(&props->cache_cfg, errp);
     if (!s->caches) {
+        timing_trace_close(s->trace);
+        timing_model_free(s->timing);
         g_free(s);
         return NULL;
     }
@@ -307,6 +340,9 @@ void amdvi_reset(AMDVIState *s)
     amdvi_cmd_reset(s);
     if (s->caches) {
         amdvi_caches_reset(s->caches);
+    }
+    if (s->timing) {
+        timing_model_reset(s->timing);
     }
 }
 
@@ -344,6 +380,8 @@ void amdvi_free(AMDVIState *s)
     amdvi_cmd_free(s->cmd);
     memory_region_destroy(&s->mmio);
     regfile_free(s->regs);
+    timing_trace_close(s->trace);
+    timing_model_free(s->timing);
     g_free(s);
 }
 
@@ -400,6 +438,10 @@ char *amdvi_stats_text(AMDVIState *s)
 
         g_string_append_printf(out, " %s", c);
         g_free(c);
+    }
+    /* Last, so "functional" counters are everything before " timing=". */
+    if (s->timing) {
+        timing_model_stats_text(s->timing, out);
     }
     return g_string_free(out, FALSE);
 }

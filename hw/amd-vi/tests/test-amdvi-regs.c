@@ -186,7 +186,8 @@ START_TEST(test_amdvi_props_bad_values_name_the_property)
     static const char *const bad[][2] = {
         { "efr-profile", "epyc" }, { "pt", "maybe" },
         { "intremap", "sometimes" }, { "x-efr", "-1" },
-        { "pa-bits", "60" }, { "devid", "0x10000" },
+        { "pa-bits", "60" }, { "timing", "nehalem" },
+        { "timing-trace", "" },
         { "mmio-base", "0x123" }, { "unity", "1:0x1000" },
         { "unity", "zz:0x1000-0x2000" },
     };
