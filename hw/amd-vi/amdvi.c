@@ -232,33 +232,6 @@ bool amdvi_props_set(AMDVIProps *p, const char *name, const char *value,
 
 /* --- MMIO -------------------------------------------------------------- */
 
-static uint64_t amdvi_mmio_read(void *opaque, uint64_t addr, unsigned size)
-{
-    AMDVIState *s = opaque;
-
-    return regfile_read(s->regs, addr, size);
-}
-
-static void amdvi_mmio_write(void *opaque, uint64_t addr, uint64_t data,
-                             unsigned size)
-{
-    AMDVIState *s = opaque;
-
-    regfile_write(s->regs, addr, data, size);
-}
-
-/*
- * §3.4: registers are accessed as dwords or qwords (Linux writes the
- * command-buffer tail with 32-bit stores); the engine applies narrower
- * naturally aligned accesses byte-wise.
- */
-static const MemoryRegionOps amdvi_mmio_ops = {
-    .read = amdvi_mmio_read,
-    .write = amdvi_mmio_write,
-    .valid = { .min_access_size = 1, .max_access_size = 8 },
-    .impl = { .min_access_size = 1, .max_access_size = 8 },
-};
-
 MemoryRegion *amdvi_mmio_region(AMDVIState *s)
 {
     return &s->mmio;
@@ -324,8 +297,11 @@ AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
         return NULL;
     }
     amdvi_init_regs(s);
-    memory_region_init_io(&s->mmio, &amdvi_mmio_ops, s, "amd-iommu",
-                          AMDVI_MMIO_SIZE);
+    /*
+     * §3.4: registers are accessed as dwords or qwords (Linux writes the
+     * command-buffer tail with 32-bit stores).
+     */
+    regfile_init_mmio(&s->mmio, s->regs, "amd-iommu", AMDVI_MMIO_SIZE);
     s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
     amdvi_reset(s);
     return s;

@@ -325,6 +325,48 @@ static MemTxResult mem_rw(MemoryRegion *root, uint64_t addr, uint8_t *buf,
     return res;
 }
 
+/* ---- zero-length requests ------------------------------------------ */
+
+/*
+ * A request that moves no bytes still travels the path: each IOMMU
+ * region on it translates the address once (with attrs.zero_length set)
+ * and may fault, and the request goes on in the target address space.
+ * RAM, ROM and MMIO complete it without being touched; a hole does not
+ * decode it.  Only the hook's fault counts here (see memory.h).
+ */
+static MemTxResult mem_zero_rw(MemoryRegion *root, uint64_t addr,
+                               MemAccess *acc, unsigned depth)
+{
+    IOMMUAccessFlags access = acc->is_write ? IOMMU_WO : IOMMU_RO;
+    MemTarget t = { .avail = UINT64_MAX };
+    IOMMUTranslation tr;
+    uint64_t mask;
+
+    if (!root || !memory_region_covers(root, addr) ||
+        mem_resolve(root, addr, depth, &t) != MEM_RESOLVE_FOUND) {
+        return MEMTX_DECODE_ERROR;
+    }
+    if (t.mr->type != MR_IOMMU) {
+        return MEMTX_OK;
+    }
+    memory_region_iommu_translate(t.mr, t.off, access, acc->attrs, &tr);
+    acc->info->translations++;
+    acc->info->cost_cycles += tr.cost.cycles;
+    acc->info->cost_ns += tr.cost.ns;
+    if (tr.fault) {
+        mem_iommu_fault(acc, t.off, &tr, "IOMMU fault");
+        return MEMTX_ACCESS_DENIED;
+    }
+    if (!tr.entry.target_as) {
+        mem_iommu_fault(acc, t.off, &tr, "IOMMU entry without target");
+        return MEMTX_ERROR;
+    }
+    mask = tr.entry.addr_mask;
+    return mem_zero_rw(tr.entry.target_as->root,
+                       (tr.entry.translated_addr & ~mask) | (t.off & mask),
+                       acc, depth + 1);
+}
+
 MemTxResult memory_region_access_bytes(MemoryRegion *mr, uint64_t addr,
                                        MemTxAttrs attrs, uint8_t *buf,
                                        unsigned len, bool is_write)
@@ -348,6 +390,10 @@ static MemTxResult mem_as_access(AddressSpace *as, uint64_t addr,
     memset(acc->info, 0, sizeof(*acc->info));
     if (!as) {
         return mem_unassigned(buf, len, acc);
+    }
+    acc->attrs.zero_length = len == 0;
+    if (len == 0) {
+        return mem_zero_rw(as->root, addr, acc, 0);
     }
     r = mem_rw(as->root, addr, buf, len, acc, 0, &done);
     acc->info->done = done;

@@ -202,31 +202,6 @@ bool vtd_props_set(VTDProps *p, const char *name, const char *value,
     return r > 0;
 }
 
-/* --- MMIO -------------------------------------------------------------- */
-
-static uint64_t vtd_mmio_read(void *opaque, uint64_t addr, unsigned size)
-{
-    VTDState *s = opaque;
-
-    return regfile_read(s->regs, addr, size);
-}
-
-static void vtd_mmio_write(void *opaque, uint64_t addr, uint64_t data,
-                           unsigned size)
-{
-    VTDState *s = opaque;
-
-    regfile_write(s->regs, addr, data, size);
-}
-
-/* §11.2: 32-bit registers as dwords, 64-bit as one qword or two dwords. */
-static const MemoryRegionOps vtd_mmio_ops = {
-    .read = vtd_mmio_read,
-    .write = vtd_mmio_write,
-    .valid = { .min_access_size = 1, .max_access_size = 8 },
-    .impl = { .min_access_size = 1, .max_access_size = 8 },
-};
-
 /* --- lifetime ----------------------------------------------------------- */
 
 static bool vtd_check_props(const VTDProps *p, GError **errp)
@@ -286,8 +261,8 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
     timing_model_set_trace(s->timing, trace, "intel-iommu");
     s->cache_cfg = props->cache_cfg;
     vtd_init_regs(s, ver);
-    memory_region_init_io(&s->mmio, &vtd_mmio_ops, s, "intel-iommu",
-                          VTD_MMIO_SIZE);
+    /* §11.2: 32-bit registers as dwords, 64-bit as a qword or 2 dwords. */
+    regfile_init_mmio(&s->mmio, s->regs, "intel-iommu", VTD_MMIO_SIZE);
     s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
     s->caches = vtd_cache_new(s);
     vtd_reset(s);

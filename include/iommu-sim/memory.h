@@ -46,6 +46,13 @@ typedef struct MemTxAttrs {
     bool priv;              /* privileged (supervisor) request */
     bool exec;              /* execute request */
     uint8_t addr_type;      /* AddrType */
+    /*
+     * A zero-length request (PCIe: one DWORD, no byte enables; VT-d 5.10
+     * §3.14 calls the read form a flush).  Set by address_space_rw for
+     * len 0: no bytes move, but an IOMMU on the path still translates it
+     * once, so the hook can apply its zero-length rules (VT-d CAP.ZLR).
+     */
+    bool zero_length;
 } MemTxAttrs;
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs){ .unspecified = true })
@@ -220,6 +227,15 @@ void address_space_destroy(AddressSpace *as);
  * regions translate each piece and the access stops at the first fault,
  * which is reported in *info (may be NULL).  Unassigned bytes read as 0
  * and set MEMTX_DECODE_ERROR.
+ *
+ * len 0 is a zero-length request (buf may be NULL): attrs.zero_length is
+ * set and every IOMMU region on the path is asked once (info->translations
+ * counts it); nothing is read or written, MMIO callbacks are not called.
+ * The hook's fault flag is the whole verdict there: the core does not
+ * hold entry.perm against the access, since no bytes move and VT-d lets a
+ * zero-length read complete on a write-only page.  A fault stops it with
+ * MEMTX_ACCESS_DENIED; an address nothing decodes gives
+ * MEMTX_DECODE_ERROR; otherwise MEMTX_OK.
  */
 MemTxResult address_space_rw(AddressSpace *as, uint64_t addr,
                              MemTxAttrs attrs, void *buf, uint64_t len,

@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iommu-sim/memory.h"
+
 /* Bits hi..lo set, for hand-declared tables in tests (hi >= lo, < 64). */
 #define REG_BITS(hi, lo) \
     ((~0ULL >> (63 - (hi))) & (~0ULL << (lo)))
@@ -129,6 +131,15 @@ int regfile_find(const RegFile *rf, const char *name);
 uint64_t regfile_read(RegFile *rf, uint64_t addr, unsigned size);
 void regfile_write(RegFile *rf, uint64_t addr, uint64_t value,
                    unsigned size);
+
+/*
+ * An MMIO region of size bytes whose accesses go to regfile_read and
+ * regfile_write.  Accesses of 1 to 8 bytes reach the engine unsplit, so
+ * it decides what a partial or multi-register access does (see above).
+ * rf must outlive the region; the caller destroys mr.
+ */
+void regfile_init_mmio(MemoryRegion *mr, RegFile *rf, const char *name,
+                       uint64_t size);
 
 /* Hardware-side access: stored value, no masks but rsvd, no hooks. */
 uint64_t regfile_get(const RegFile *rf, unsigned reg, unsigned inst);

@@ -361,6 +361,210 @@ START_TEST(test_iommu_self_loop_bounded)
 }
 END_TEST
 
+/* ---- zero-length requests (VT-d 5.10 §3.14) ------------------------------ */
+
+START_TEST(test_iommu_zero_length_read_translates_once)
+{
+    Fixture f;
+    MemTxInfo info;
+
+    fixture_init(&f, MODE_OFFSET);
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x3010, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_OK);
+    ck_assert_uint_eq(f.iommu.n_calls, 1);
+    ck_assert_uint_eq(f.iommu.calls[0].iova, 0x3010);
+    ck_assert_uint_eq(f.iommu.calls[0].access, IOMMU_RO);
+    ck_assert(f.iommu.calls[0].attrs.zero_length);
+    ck_assert_uint_eq(f.iommu.calls[0].attrs.requester_id, 0x0010);
+    ck_assert_uint_eq(info.translations, 1);
+    ck_assert_uint_eq(info.cost_cycles, 10);
+    ck_assert_uint_eq(info.cost_ns, 3);
+    ck_assert_uint_eq(info.done, 0);
+    ck_assert(!info.faulted);
+    ck_assert_uint_eq(guest_ram_pages_allocated(f.ram), 0);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_iommu_zero_length_write_translates_as_write)
+{
+    Fixture f;
+    MemTxInfo info;
+    uint8_t byte = 0x77;
+
+    fixture_init(&f, MODE_IDENTITY);
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x5000, dev_attrs, &byte, 0,
+                                       true, &info),
+                      MEMTX_OK);
+    ck_assert_uint_eq(f.iommu.n_calls, 1);
+    ck_assert_uint_eq(f.iommu.calls[0].access, IOMMU_WO);
+    ck_assert(f.iommu.calls[0].attrs.zero_length);
+    ck_assert_uint_eq(guest_ram_pages_allocated(f.ram), 0);
+    /* address_space_set with len 0 is a zero-length write too. */
+    ck_assert_uint_eq(address_space_set(&f.dma_as, 0x6000, dev_attrs, 0xff, 0),
+                      MEMTX_OK);
+    ck_assert_uint_eq(f.iommu.n_calls, 2);
+    ck_assert_uint_eq(f.iommu.calls[1].access, IOMMU_WO);
+    ck_assert_uint_eq(guest_ram_pages_allocated(f.ram), 0);
+    fixture_fini(&f);
+}
+END_TEST
+
+START_TEST(test_iommu_zero_length_fault_reported)
+{
+    Fixture f;
+    MemTxInfo info;
+
+    fixture_init(&f, MODE_FAULT);
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x8010, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert(info.faulted);
+    ck_assert_uint_eq(info.fault_code, TEST_FAULT_CODE);
+    ck_assert_str_eq(info.fault_name, "test fault");
+    ck_assert_uint_eq(info.fault_addr, 0x8010);
+    ck_assert_uint_eq(info.translations, 1);
+    ck_assert_uint_eq(info.done, 0);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* The hook's verdict alone: an entry without read permission completes. */
+START_TEST(test_iommu_zero_length_read_ignores_entry_perm)
+{
+    Fixture f;
+    MemTxInfo info;
+    uint32_t v;
+
+    fixture_init(&f, MODE_IDENTITY);
+    f.iommu.perm = IOMMU_WO;
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x5000, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_OK);
+    ck_assert(!info.faulted);
+    ck_assert_uint_eq(info.translations, 1);
+    /* A one-byte read of the same page is still refused by the core. */
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x5000, dev_attrs, &v, 1,
+                                       false, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert(!f.iommu.calls[1].attrs.zero_length);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* A caller's stale flag never reaches the hook on a real access. */
+START_TEST(test_iommu_zero_length_flag_clear_when_bytes_move)
+{
+    Fixture f;
+    MemTxAttrs attrs = dev_attrs;
+    uint32_t v = 0;
+
+    fixture_init(&f, MODE_IDENTITY);
+    attrs.zero_length = true;
+    ck_assert_uint_eq(address_space_read(&f.dma_as, 0x1000, attrs, &v, 4),
+                      MEMTX_OK);
+    ck_assert_uint_eq(f.iommu.n_calls, 1);
+    ck_assert(!f.iommu.calls[0].attrs.zero_length);
+    fixture_fini(&f);
+}
+END_TEST
+
+static unsigned zl_mmio_calls;
+
+static uint64_t zl_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    zl_mmio_calls++;
+    return 0;
+}
+
+static void zl_mmio_write(void *opaque, uint64_t addr, uint64_t data,
+                          unsigned size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)data;
+    (void)size;
+    zl_mmio_calls++;
+}
+
+static const MemoryRegionOps zl_mmio_ops = {
+    .read = zl_mmio_read,
+    .write = zl_mmio_write,
+};
+
+/* Translated into MMIO: completes without a callback; holes don't decode. */
+START_TEST(test_iommu_zero_length_mmio_untouched_hole_decode_error)
+{
+    Fixture f;
+    MemoryRegion mmio;
+    MemTxInfo info;
+
+    fixture_init(&f, MODE_IDENTITY);
+    zl_mmio_calls = 0;
+    memory_region_init_io(&mmio, &zl_mmio_ops, NULL, "mmio", 0x1000);
+    memory_region_add_subregion(&f.sys_root, 0x10000000, &mmio);
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x10000004, dev_attrs,
+                                       NULL, 0, false, &info),
+                      MEMTX_OK);
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x10000008, dev_attrs,
+                                       NULL, 0, true, &info),
+                      MEMTX_OK);
+    ck_assert_uint_eq(zl_mmio_calls, 0);
+    ck_assert_uint_eq(f.iommu.n_calls, 2);
+    /* Translated to an address nothing decodes. */
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x20000000, dev_attrs,
+                                       NULL, 0, false, &info),
+                      MEMTX_DECODE_ERROR);
+    ck_assert_uint_eq(info.translations, 1);
+    ck_assert(!info.faulted);
+    /* No address space at all. */
+    ck_assert_uint_eq(address_space_rw(NULL, 0, dev_attrs, NULL, 0, false,
+                                       &info),
+                      MEMTX_DECODE_ERROR);
+    memory_region_del_subregion(&f.sys_root, &mmio);
+    memory_region_destroy(&mmio);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* Every IOMMU on the path translates; a loop ends at the depth limit. */
+START_TEST(test_iommu_zero_length_nested_and_loop_bounded)
+{
+    Fixture f, g;
+    MemTxInfo info;
+
+    fixture_init(&f, MODE_OFFSET);
+    fixture_init(&g, MODE_OFFSET);
+    f.iommu.target = &g.dma_as;     /* f's output goes through g */
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x2000, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_OK);
+    ck_assert_uint_eq(info.translations, 2);
+    ck_assert_uint_eq(g.iommu.n_calls, 1);
+    ck_assert_uint_eq(g.iommu.calls[0].iova, 0x2000 + TEST_OFFSET);
+    ck_assert(g.iommu.calls[0].attrs.zero_length);
+    /* g faults: reported with g's input address. */
+    g.iommu.mode = MODE_FAULT;
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x2000, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_addr, 0x2000 + TEST_OFFSET);
+    f.iommu.target = &f.dma_as;     /* translates into itself */
+    f.iommu.mode = MODE_IDENTITY;
+    ck_assert_uint_eq(address_space_rw(&f.dma_as, 0x1000, dev_attrs, NULL, 0,
+                                       false, &info),
+                      MEMTX_DECODE_ERROR);
+    ck_assert_uint_gt(info.translations, 1);
+    ck_assert_uint_lt(info.translations, 40);
+    fixture_fini(&g);
+    fixture_fini(&f);
+}
+END_TEST
+
 START_TEST(test_iommu_translate_on_plain_region_faults)
 {
     Fixture f;
@@ -768,6 +972,13 @@ static Suite *iommu_suite(void)
     tcase_add_test(tr, test_iommu_self_loop_bounded);
     tcase_add_test(tr, test_iommu_translate_on_plain_region_faults);
     tcase_add_test(tr, test_iommu_dispatch_on_iommu_region);
+    tcase_add_test(tr, test_iommu_zero_length_read_translates_once);
+    tcase_add_test(tr, test_iommu_zero_length_write_translates_as_write);
+    tcase_add_test(tr, test_iommu_zero_length_fault_reported);
+    tcase_add_test(tr, test_iommu_zero_length_read_ignores_entry_perm);
+    tcase_add_test(tr, test_iommu_zero_length_flag_clear_when_bytes_move);
+    tcase_add_test(tr, test_iommu_zero_length_mmio_untouched_hole_decode_error);
+    tcase_add_test(tr, test_iommu_zero_length_nested_and_loop_bounded);
     tcase_add_test(no, test_iommu_notifier_register_updates_flags);
     tcase_add_test(no, test_iommu_notifier_same_flags_no_change_callback);
     tcase_add_test(no, test_iommu_notify_filters_by_flags);

@@ -308,6 +308,36 @@ START_TEST(test_regs_find_by_name)
 }
 END_TEST
 
+/* The MMIO region forwards every access size to the engine unsplit. */
+START_TEST(test_regs_mmio_region_forwards_to_engine)
+{
+    MemoryRegion mr;
+    MemTxAttrs attrs = { 0 };
+    uint64_t v = 0;
+
+    regfile_init_mmio(&mr, rf, "toy-mmio", 0x1000);
+    ck_assert_str_eq(mr.name, "toy-mmio");
+    ck_assert_uint_eq(mr.size, 0x1000);
+    ck_assert_int_eq(memory_region_dispatch_read(&mr, 0x00, &v, 4, attrs),
+                     MEMTX_OK);
+    ck_assert_uint_eq(v, 0x1234);
+    /* One qword write over A32 and B32, as the engine splits it. */
+    ck_assert_int_eq(memory_region_dispatch_write(&mr, 0x20,
+                                                  0xffffffff87654321ULL, 8,
+                                                  attrs), MEMTX_OK);
+    ck_assert_uint_eq(regfile_read(rf, 0x20, 4), 0x87654321);
+    ck_assert_uint_eq(regfile_read(rf, 0x24, 4), 0xffff);
+    ck_assert_int_eq(memory_region_dispatch_read(&mr, 0x20, &v, 8, attrs),
+                     MEMTX_OK);
+    ck_assert_uint_eq(v, 0x0000ffff87654321ULL);
+    /* A byte write reaches the engine as a byte (W1C on STS[7:0]). */
+    regfile_set(rf, R_STS, 0, 0xff05);
+    memory_region_dispatch_write(&mr, 0x10, 0x01, 1, attrs);
+    ck_assert_uint_eq(regfile_read(rf, 0x10, 4), 0xff04);
+    memory_region_destroy(&mr);
+}
+END_TEST
+
 static Suite *regs_suite(void)
 {
     Suite *s = suite_create("regs");
@@ -331,6 +361,7 @@ static Suite *regs_suite(void)
     tcase_add_test(tc, test_regs_group_relocates_with_capability);
     tcase_add_test(tc, test_regs_group_count_limits_instances);
     tcase_add_test(tc, test_regs_find_by_name);
+    tcase_add_test(tc, test_regs_mmio_region_forwards_to_engine);
     suite_add_tcase(s, tc);
     return s;
 }
