@@ -1,8 +1,11 @@
 /*
  * AMD-Vi commands, one handler per opcode (AMD IOMMU spec 48882 §2.4.1 -
  * §2.4.8).  Reserved bits and opcodes the EFR does not advertise make a
- * command illegal (§2.4); everything runs to completion before the next
- * command is fetched, which is what COMPLETION_WAIT orders against.
+ * command illegal (§2.4).  Cache effects are immediate (an
+ * implementation may invalidate early; software cannot tell); what
+ * software observes of a command, the head moving past it and a
+ * COMPLETION_WAIT's store and interrupt, happens at its modelled
+ * completion, after every earlier command's (amdvi-cmd.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,31 +19,43 @@ static bool amdvi_cmd_rsvd(const uint64_t cmd[2], uint64_t m0, uint64_t m1)
 }
 
 /*
- * COMPLETION_WAIT (§2.4.1).  Every earlier command has completed when
- * this one is fetched (processing is in order and synchronous), so the
- * store and the interrupt happen now.  The store is the full 64-bit
- * StoreData at the 8-byte aligned StoreAddr; a failed store is a
- * COMMAND_HARDWARE_ERROR.
+ * COMPLETION_WAIT (§2.4.1): checked and decoded when fetched; the store
+ * and the interrupt wait until every earlier command has completed,
+ * i.e. its modelled completion time (amdvi-cmd.c).
  */
 static AMDVICmdResult amdvi_cmd_completion_wait(AMDVIState *s,
-                                                const uint64_t *c)
+                                                const uint64_t *c,
+                                                AMDVICmdDone *d)
 {
     if (amdvi_cmd_rsvd(c, AMDVI_CMD_COMPLETION_WAIT_RSVD_MASK_W0,
                        AMDVI_CMD_COMPLETION_WAIT_RSVD_MASK_W1)) {
         return AMDVI_CMD_ILLEGAL;
     }
-    if (amdvi_cmd_completion_wait_get_s(c)) {
-        uint64_t a = (amdvi_cmd_completion_wait_get_store_addr(c) << 3) &
-                     ~s->pa_mask;
+    d->wait = true;
+    d->store = amdvi_cmd_completion_wait_get_s(c) != 0;
+    d->irq = amdvi_cmd_completion_wait_get_i(c) != 0;
+    d->store_addr = (amdvi_cmd_completion_wait_get_store_addr(c) << 3) &
+                    ~s->pa_mask;
+    d->store_data = amdvi_cmd_completion_wait_get_store_data(c);
+    return AMDVI_CMD_OK;
+}
 
-        if (address_space_st_le(s->dma_as, a, 8,
-                                amdvi_cmd_completion_wait_get_store_data(c),
+/*
+ * The store is the full 64-bit StoreData at the 8-byte aligned
+ * StoreAddr; a failed store is a COMMAND_HARDWARE_ERROR (§2.5.7).
+ * ComWaitInt is sticky until software clears it (W1C); the MSI is sent
+ * on its rising edge when ComWaitIntEn.
+ */
+AMDVICmdResult amdvi_cmd_wait_signal(AMDVIState *s, const AMDVICmdDone *d)
+{
+    if (d->store) {
+        if (address_space_st_le(s->dma_as, d->store_addr, 8, d->store_data,
                                 MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
             return AMDVI_CMD_HW_ERROR;
         }
         s->cmd->store_writes++;
     }
-    if (amdvi_cmd_completion_wait_get_i(c)) {
+    if (d->irq) {
         bool was = amdvi_status_has(s, AMDVI_STATUS_COM_WAIT_INT_MASK);
 
         amdvi_reg_update(s, AMDVI_RI_STATUS, 0,
@@ -262,7 +277,44 @@ static void amdvi_cmd_count(AMDVIState *s, unsigned op)
     }
 }
 
-AMDVICmdResult amdvi_cmd_exec(AMDVIState *s, const uint64_t cmd[2])
+/*
+ * Cost classes (TimingInvKind) of the commands, docs/timing.md:
+ * INVALIDATE_IOMMU_PAGES whose S-encoded range is the whole address
+ * space (Linux's domain flush) is a domain invalidation, any other range
+ * page-selective; INVALIDATE_IOMMU_ALL is global.  PREFETCH_IOMMU_PAGES
+ * is charged as page-selective (its Inval and lookup setup) on top of the
+ * translations it makes; COMPLETE_PPR_REQUEST, a posted response to the
+ * device, as the cheapest class (CONFIG).
+ */
+TimingInvKind amdvi_cmd_inv_kind(const uint64_t cmd[2])
+{
+    uint64_t start, last;
+
+    switch ((unsigned)amdvi_cmd_get_opcode(cmd)) {
+    case AMDVI_CMD_COMPLETION_WAIT:
+        return TIMING_INV_WAIT;
+    case AMDVI_CMD_INVALIDATE_IOMMU_PAGES:
+        amdvi_inv_range_decode(amdvi_cmd_invalidate_iommu_pages_get_address(
+                                   cmd) << 12,
+                               amdvi_cmd_invalidate_iommu_pages_get_s(cmd),
+                               &start, &last);
+        return start == 0 && last == UINT64_MAX ? TIMING_INV_IOTLB_DOMAIN
+                                                : TIMING_INV_IOTLB_PAGE;
+    case AMDVI_CMD_INVALIDATE_IOTLB_PAGES:
+        return TIMING_INV_DEVTLB;
+    case AMDVI_CMD_INVALIDATE_INTERRUPT_TABLE:
+        return TIMING_INV_IEC;
+    case AMDVI_CMD_PREFETCH_IOMMU_PAGES:
+        return TIMING_INV_IOTLB_PAGE;
+    case AMDVI_CMD_INVALIDATE_IOMMU_ALL:
+        return TIMING_INV_IOTLB_GLOBAL;
+    default:        /* INVALIDATE_DEVTAB_ENTRY, COMPLETE_PPR_REQUEST */
+        return TIMING_INV_CONFIG;
+    }
+}
+
+AMDVICmdResult amdvi_cmd_exec(AMDVIState *s, const uint64_t cmd[2],
+                              AMDVICmdDone *d)
 {
     unsigned op = (unsigned)amdvi_cmd_get_opcode(cmd);
     AMDVICmdResult r;
@@ -272,7 +324,7 @@ AMDVICmdResult amdvi_cmd_exec(AMDVIState *s, const uint64_t cmd[2])
     }
     switch (op) {
     case AMDVI_CMD_COMPLETION_WAIT:
-        r = amdvi_cmd_completion_wait(s, cmd);
+        r = amdvi_cmd_completion_wait(s, cmd, d);
         break;
     case AMDVI_CMD_INVALIDATE_DEVTAB_ENTRY:
         r = amdvi_cmd_inv_devtab(s, cmd);

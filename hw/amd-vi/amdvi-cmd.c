@@ -64,6 +64,128 @@ static bool amdvi_cmd_fetch(AMDVIState *s, uint64_t addr, uint64_t cmd[2])
     return true;
 }
 
+/* ---- completion timing (docs/timing.md) ---- */
+
+/*
+ * One command through the cost model, after the ones already charged:
+ * the processor handles commands in order (§2.4), so a command starts
+ * when the one before it is done.  Without a clock or model: now.
+ */
+static int64_t amdvi_cmd_charge(AMDVIState *s, TimingInvKind kind)
+{
+    int64_t now = s->clock ? vclock_now(s->clock) : 0;
+
+    if (!s->timing) {
+        return now;
+    }
+    s->cmd->busy_until = timing_invalidate(s->timing, kind,
+                                           MAX(now, s->cmd->busy_until));
+    return s->cmd->busy_until;
+}
+
+/*
+ * What software sees of a completed command: the wait's store and
+ * interrupt, then the head past it.  A failed store stops the buffer
+ * with the head on the wait (§2.5.7); false then.
+ */
+static bool amdvi_cmd_report(AMDVIState *s, const AMDVICmdDone *d)
+{
+    if (d->wait && amdvi_cmd_wait_signal(s, d) != AMDVI_CMD_OK) {
+        AMDVICmdRing ring;
+
+        amdvi_cmd_ring(s, &ring);
+        amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD,
+                      (d->head + ring.size - 16) % ring.size);
+        amdvi_cmd_fail(s, AMDVI_CMD_HW_ERROR, d->addr);
+        return false;
+    }
+    amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD, d->head);
+    return true;
+}
+
+/* Report every completion due by now (all with flush); re-arm. */
+static void amdvi_cmd_drain(AMDVIState *s, bool flush)
+{
+    AMDVICmdState *cmd = s->cmd;
+    int64_t now = s->clock ? vclock_now(s->clock) : 0;
+    AMDVICmdDone *d;
+
+    while ((d = g_queue_peek_head(&cmd->pending)) && (flush || d->at <= now)) {
+        g_queue_pop_head(&cmd->pending);
+        if (!amdvi_cmd_report(s, d)) {
+            /* Fetched-ahead commands behind a failed one never complete. */
+            g_queue_clear_full(&cmd->pending, g_free);
+        }
+        g_free(d);
+    }
+    if (cmd->timer) {
+        if (d && !flush) {
+            vtimer_mod(cmd->timer, d->at);
+        } else {
+            vtimer_del(cmd->timer);
+        }
+    }
+}
+
+static void amdvi_cmd_timer_cb(void *opaque)
+{
+    amdvi_cmd_drain(opaque, false);
+}
+
+/* Report d now when it is due and nothing is ahead of it, else queue it. */
+static bool amdvi_cmd_complete(AMDVIState *s, const AMDVICmdDone *d)
+{
+    AMDVICmdState *cmd = s->cmd;
+    bool idle = g_queue_is_empty(&cmd->pending);
+
+    if (!s->clock || (idle && d->at <= vclock_now(s->clock))) {
+        return amdvi_cmd_report(s, d);
+    }
+    if (!cmd->timer) {
+        cmd->timer = vtimer_new(s->clock, amdvi_cmd_timer_cb, s);
+    }
+    g_queue_push_tail(&cmd->pending, g_memdup2(d, sizeof(*d)));
+    if (idle) {
+        vtimer_mod(cmd->timer, d->at);
+    }
+    return true;
+}
+
+/*
+ * Where fetching continues: after the last command fetched, which is
+ * the head unless completions are still pending.
+ */
+static uint64_t amdvi_cmd_fetch_point(AMDVIState *s)
+{
+    const AMDVICmdDone *last = g_queue_peek_tail(&s->cmd->pending);
+
+    return last ? last->head
+                : amdvi_reg_get(s, AMDVI_RI_CMD_BUF_HEAD) &
+                  AMDVI_CMD_BUF_HEAD_CMD_HEAD_PTR_MASK;
+}
+
+/* Fetch, execute and charge one command at ring offset head. */
+static bool amdvi_cmd_step(AMDVIState *s, const AMDVICmdRing *ring,
+                           uint64_t head)
+{
+    AMDVICmdDone d = { .addr = ring->base + head };
+    uint64_t cmd[2];
+    AMDVICmdResult r = amdvi_cmd_fetch(s, d.addr, cmd)
+                       ? amdvi_cmd_exec(s, cmd, &d) : AMDVI_CMD_HW_ERROR;
+
+    if (r != AMDVI_CMD_OK) {
+        /* Pending completions, if any, bring the head up to this one. */
+        if (g_queue_is_empty(&s->cmd->pending)) {
+            amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD, head);
+        }
+        amdvi_cmd_fail(s, r, d.addr);
+        return false;
+    }
+    d.head = (head + 16) % ring->size;      /* wraps to 0 at the end */
+    d.at = amdvi_cmd_charge(s, amdvi_cmd_inv_kind(cmd));
+    return amdvi_cmd_complete(s, &d);
+}
+
 unsigned amdvi_cmd_process(AMDVIState *s, unsigned max)
 {
     AMDVICmdRing ring;
@@ -74,23 +196,16 @@ unsigned amdvi_cmd_process(AMDVIState *s, unsigned max)
         return 0;
     }
     amdvi_cmd_ring(s, &ring);
-    head = amdvi_reg_get(s, AMDVI_RI_CMD_BUF_HEAD) & AMDVI_CMD_BUF_HEAD_CMD_HEAD_PTR_MASK;
+    head = amdvi_cmd_fetch_point(s);
     tail = amdvi_reg_get(s, AMDVI_RI_CMD_BUF_TAIL) & AMDVI_CMD_BUF_TAIL_CMD_TAIL_PTR_MASK;
     /* Pointers beyond a smaller ring wrap like the hardware's counters. */
     head %= ring.size;
     tail %= ring.size;
     while (head != tail && (max == 0 || done < max)) {
-        uint64_t addr = ring.base + head, cmd[2];
-        AMDVICmdResult r = amdvi_cmd_fetch(s, addr, cmd)
-                           ? amdvi_cmd_exec(s, cmd) : AMDVI_CMD_HW_ERROR;
-
-        if (r != AMDVI_CMD_OK) {
-            amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD, head);
-            amdvi_cmd_fail(s, r, addr);
+        if (!amdvi_cmd_step(s, &ring, head)) {
             break;
         }
-        head = (head + 16) % ring.size;     /* wraps to 0 at the end */
-        amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD, head);
+        head = (head + 16) % ring.size;
         done++;
     }
     return done;
@@ -132,6 +247,8 @@ static void amdvi_cmd_base_post_write(RegFile *rf, unsigned reg,
         regfile_set(rf, reg, inst, old);
         return;
     }
+    /* Commands already fetched complete before the ring moves. */
+    amdvi_cmd_drain(s, true);
     amdvi_reg_set(s, AMDVI_RI_CMD_BUF_HEAD, 0);
     amdvi_reg_set(s, AMDVI_RI_CMD_BUF_TAIL, 0);
 }
@@ -146,6 +263,10 @@ static void amdvi_cmd_head_post_write(RegFile *rf, unsigned reg,
 
     if (amdvi_cmd_running(s)) {
         regfile_set(rf, reg, inst, old);
+    } else if (!g_queue_is_empty(&s->cmd->pending)) {
+        /* Earlier commands complete first; software's value then stands. */
+        amdvi_cmd_drain(s, true);
+        regfile_set(rf, reg, inst, v);
     }
 }
 
@@ -181,6 +302,7 @@ AMDVICmdState *amdvi_cmd_new(AMDVIState *s)
     cmd->s = s;
     cmd->ppr_completions = g_array_new(FALSE, TRUE,
                                        sizeof(AMDVIPprCompletion));
+    g_queue_init(&cmd->pending);
     if (!s->caches) {
         s->caches = amdvi_caches_new(&s->props.cache_cfg, &err);
         cmd->owns_caches = s->caches != NULL;
@@ -208,6 +330,10 @@ void amdvi_cmd_free(AMDVICmdState *cmd)
         cmd->s->caches = NULL;
     }
     g_array_free(cmd->ppr_completions, TRUE);
+    g_queue_clear_full(&cmd->pending, g_free);
+    if (cmd->timer) {
+        vtimer_free(cmd->timer);
+    }
     g_free(cmd);
 }
 
@@ -222,6 +348,12 @@ void amdvi_cmd_reset(AMDVIState *s)
     cmd->cmds_done = cmd->store_writes = cmd->illegal = 0;
     memset(cmd->by_opcode, 0, sizeof(cmd->by_opcode));
     g_array_set_size(cmd->ppr_completions, 0);
+    /* Completions in flight are lost with the unit's state. */
+    g_queue_clear_full(&cmd->pending, g_free);
+    cmd->busy_until = 0;
+    if (cmd->timer) {
+        vtimer_del(cmd->timer);
+    }
     amdvi_caches_reset(s->caches);
 }
 

@@ -30,9 +30,13 @@
  * and nothing more runs until software re-enables the buffer (CmdBufEn
  * 0 then 1), which restarts at the head.
  *
- * Processing is synchronous on the tail write (and on CmdBufEn 0->1)
- * today; amdvi_cmd_process() takes a budget so a timer can drive it
- * later without changing anything else.
+ * Time (docs/timing.md "AMD-Vi command timing").  Commands are fetched
+ * and their cache effects applied on the tail write (and on CmdBufEn
+ * 0->1); each one is charged through timing_invalidate in order, and
+ * what software can observe of it happens at its modelled completion:
+ * the head moves past it, and a COMPLETION_WAIT's store and ComWaitInt
+ * (+ MSI) happen then, from a VirtualTimer.  With timing=ideal (or no
+ * clock) every completion is immediate, as before.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -43,6 +47,8 @@
 #include <stdint.h>
 
 #include <glib.h>
+
+#include "iommu-sim/clock.h"
 
 typedef struct AMDVIState AMDVIState;
 
@@ -55,6 +61,20 @@ typedef struct AMDVIPprCompletion {
     uint8_t status;         /* response code */
 } AMDVIPprCompletion;
 
+/*
+ * A command whose completion software has not seen yet: at `at` the head
+ * moves to `head`, and for a COMPLETION_WAIT the store and/or ComWaitInt
+ * happen.  addr is the command's own address (a failed store reports it).
+ */
+typedef struct AMDVICmdDone {
+    int64_t at;                 /* virtual ns */
+    uint64_t head;              /* CMD_BUF_HEAD after this command */
+    uint64_t addr;              /* physical address of the command */
+    bool wait;                  /* COMPLETION_WAIT */
+    bool store, irq;            /* its S and I */
+    uint64_t store_addr, store_data;
+} AMDVICmdDone;
+
 /* Command-buffer state beyond the registers. */
 typedef struct AMDVICmdState {
     AMDVIState *s;
@@ -65,6 +85,14 @@ typedef struct AMDVICmdState {
     uint64_t illegal;           /* ILLEGAL_COMMAND_ERRORs raised */
     uint64_t by_opcode[16];     /* executed, per opcode */
     GArray *ppr_completions;    /* AMDVIPprCompletion, oldest first */
+    /*
+     * Timing: the command processor is busy until busy_until; pending
+     * holds AMDVICmdDone* in completion order (times only grow) for
+     * timer.  Empty with timing=ideal.
+     */
+    int64_t busy_until;
+    GQueue pending;
+    VirtualTimer *timer;
 } AMDVICmdState;
 
 /* The ring as the base register describes it (exposed for tests). */
