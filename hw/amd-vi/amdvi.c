@@ -254,9 +254,15 @@ static void amdvi_init_regs(AMDVIState *s)
     s->regs = regfile_new(&amdvi_regfile_spec, AMDVI_MMIO_SIZE);
     regfile_set_reset(s->regs, AMDVI_RI_EFR, s->efr);
     regfile_set_reset(s->regs, AMDVI_RI_EFR2, s->efr2);
-    /* MSI capability id 05h, 64-bit capable, mirrored at 0158h (§3.4). */
-    regfile_set_reset(s->regs, AMDVI_RI_MSI_CAP_HDR,
-                      0x05u | AMDVI_MSI_CAP_HDR_MSI_64_EN_MASK);
+    /*
+     * MSI capability id 05h, 64-bit capable, mirrored at 0158h (§3.4) --
+     * only when EFR.MsiCapMmioSup says the mirror exists; otherwise the
+     * range reads 0, as on QEMU 7.2 (whose EFR lacks the bit).
+     */
+    if (amdvi_efr_get_msi_cap_mmio_sup(s->efr)) {
+        regfile_set_reset(s->regs, AMDVI_RI_MSI_CAP_HDR,
+                          0x05u | AMDVI_MSI_CAP_HDR_MSI_64_EN_MASK);
+    }
     regfile_reset(s->regs);
     s->cmd = amdvi_cmd_new(s);
     amdvi_regs_install_hooks(s);

@@ -163,8 +163,15 @@ START_TEST(test_amdvi_regs_msi_mirror_needs_efr_bit)
 {
     ATest *t = at_new(NULL);
 
+    /* Without EFR.MsiCapMmioSup the whole mirror reads 0 (QEMU 7.2 too). */
+    for (uint64_t off = AMDVI_REG_MSI_CAP_HDR; off <= AMDVI_REG_MSI_DATA;
+         off += 4) {
+        ck_assert_uint_eq(at_rd(t, off, 4), 0);
+    }
     at_wr(t, AMDVI_REG_MSI_ADDR_LO, 0xfee00000, 4);
     ck_assert_uint_eq(at_rd(t, AMDVI_REG_MSI_ADDR_LO, 4), 0);
+    at_wr(t, AMDVI_REG_MSI_CAP_HDR, AMDVI_MSI_CAP_HDR_MSI_EN_MASK, 4);
+    ck_assert_uint_eq(at_rd(t, AMDVI_REG_MSI_CAP_HDR, 4), 0);
     at_free(t);
     t = at_new("efr-profile=zen");
     ck_assert_uint_eq(at_rd(t, AMDVI_REG_MSI_CAP_HDR, 4) & 0xff, 0x05);
