@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "hw/amd-vi/amdvi-internal.h"
@@ -158,7 +159,7 @@ static void amdvi_xlate_fill(AMDVIState *s, AMDVIXlate *x)
 /* IOTLB, else a walk resumed from the deepest page-directory hit. */
 static void amdvi_xlate_lookup_or_walk(AMDVIState *s, AMDVIXlate *x)
 {
-    memset(&x->walk, 0, sizeof(x->walk));
+    memset(&x->walk, 0, offsetof(AMDVIWalkResult, read_addr));
     AMDVIPdcEntry pe;
 
     bool pdc_hit;
@@ -388,13 +389,23 @@ static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
 {
     AMDVIAddressSpace *vas = iommu->iommu_opaque;
     AMDVIState *s = vas->s;
-    AMDVIXlate x = {
-        .devid = vas->devid,
-        .iova = iova,
-        .access = access,
-        .attrs = attrs,
-    };
+    AMDVIXlate x;
 
+    /*
+     * Field by field: zeroing the whole struct (the TimingXlate trace
+     * array, the walk result) costs more than an IOTLB hit's work; the
+     * walk is cleared where a path fills it, the trace is read only up
+     * to its count.
+     */
+    x.devid = vas->devid;
+    x.iova = iova;
+    x.access = access;
+    x.attrs = attrs;
+    x.status = AMDVI_OK;
+    x.mem_reads = 0;
+    x.events = 0;
+    memset(&x.dte, 0, sizeof(x.dte));
+    memset(&x.walk, 0, offsetof(AMDVIWalkResult, read_addr));
     s->stats.translations++;
     if (s->timing) {
         timing_xlate_begin(s->timing, &x.t,
