@@ -8,11 +8,11 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hw/amd-vi/amdvi-internal.h"
+#include "iommu-sim/props.h"
 #include "specs/amdvi-regs-table.h"
 
 void amdvi_props_default(AMDVIProps *p)
@@ -27,43 +27,10 @@ void amdvi_props_default(AMDVIProps *p)
     p->timing = timing_profile_find("ideal");
 }
 
-static bool amdvi_parse_bool(const char *v, bool *out)
-{
-    static const char *const yes[] = { "on", "true", "yes", "1" };
-    static const char *const no[] = { "off", "false", "no", "0" };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
-        if (!g_ascii_strcasecmp(v, yes[i])) {
-            *out = true;
-            return true;
-        }
-        if (!g_ascii_strcasecmp(v, no[i])) {
-            *out = false;
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool amdvi_parse_u64(const char *v, uint64_t *out)
-{
-    char *end = NULL;
-
-    if (!v || !*v || *v == '-') {
-        return false;
-    }
-    errno = 0;
-    *out = g_ascii_strtoull(v, &end, 0);
-    return errno == 0 && end && *end == '\0';
-}
-
 static bool amdvi_props_bad(GError **errp, const char *name,
                             const char *value, const char *want)
 {
-    g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "amd-iommu: property '%s': bad value '%s' (%s)", name,
-                value ? value : "", want);
-    return false;
+    return props_error_bad_value(errp, "amd-iommu", name, value, want);
 }
 
 /*
@@ -83,14 +50,14 @@ static bool amdvi_parse_unity(AMDVIProps *p, const char *value,
     }
     ids = g_strsplit(parts[0], "-", 2);
     range = g_strsplit(parts[1], "-", 2);
-    if (!amdvi_parse_u64(ids[0], &a) || a > 0xffff ||
-        (ids[1] && (!amdvi_parse_u64(ids[1], &b) || b > 0xffff || b < a))) {
+    if (!props_parse_u64(ids[0], &a) || a > 0xffff ||
+        (ids[1] && (!props_parse_u64(ids[1], &b) || b > 0xffff || b < a))) {
         return false;
     }
     u.devid_first = (uint16_t)a;
     u.devid_last = ids[1] ? (uint16_t)b : (uint16_t)a;
-    if (!range[0] || !range[1] || !amdvi_parse_u64(range[0], &a) ||
-        !amdvi_parse_u64(range[1], &b) || (a & 0xfff) || b < a) {
+    if (!range[0] || !range[1] || !props_parse_u64(range[0], &a) ||
+        !props_parse_u64(range[1], &b) || (a & 0xfff) || b < a) {
         return false;
     }
     u.start = a;
@@ -132,7 +99,7 @@ static int amdvi_props_set_number(AMDVIProps *p, const char *name,
 {
     uint64_t v;
 
-    if (!amdvi_parse_u64(value, &v)) {
+    if (!props_parse_u64(value, &v)) {
         return amdvi_props_bad(errp, name, value, "a number") ? 1 : -1;
     }
     if (!strcmp(name, "x-efr")) {
@@ -172,7 +139,7 @@ static int amdvi_props_set_other(AMDVIProps *p, const char *name,
         flag = &p->xtsup;
     }
     if (flag) {
-        if (!amdvi_parse_bool(value, flag)) {
+        if (!props_parse_bool_loose(value, flag)) {
             return amdvi_props_bad(errp, name, value, "on or off") ? 1 : -1;
         }
         return 1;
@@ -180,7 +147,7 @@ static int amdvi_props_set_other(AMDVIProps *p, const char *name,
     if (!strcmp(name, "intremap")) {
         if (!strcmp(value, "auto")) {
             p->intremap = -1;
-        } else if (amdvi_parse_bool(value, &b)) {
+        } else if (props_parse_bool_loose(value, &b)) {
             p->intremap = b;
         } else {
             return amdvi_props_bad(errp, name, value, "on, off or auto")

@@ -7,11 +7,11 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hw/intel-vtd/vtd-internal.h"
+#include "iommu-sim/props.h"
 #include "specs/vtd-regs-table.h"
 
 void vtd_props_default(VTDProps *p)
@@ -26,36 +26,6 @@ void vtd_props_default(VTDProps *p)
     p->profile = VTD_PROFILE_QEMU;
     p->timing = timing_profile_find("ideal");
     vtd_cache_config_default(&p->cache_cfg);
-}
-
-static bool vtd_parse_bool(const char *v, bool *out)
-{
-    static const char *const yes[] = { "on", "true", "yes", "1" };
-    static const char *const no[] = { "off", "false", "no", "0" };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
-        if (!g_ascii_strcasecmp(v, yes[i])) {
-            *out = true;
-            return true;
-        }
-        if (!g_ascii_strcasecmp(v, no[i])) {
-            *out = false;
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool vtd_parse_u64(const char *v, uint64_t *out)
-{
-    char *end = NULL;
-
-    if (!*v || *v == '-') {
-        return false;
-    }
-    errno = 0;
-    *out = g_ascii_strtoull(v, &end, 0);
-    return errno == 0 && end && *end == '\0';
 }
 
 typedef struct VTDBoolProp {
@@ -104,10 +74,7 @@ static const VTDFieldProp vtd_field_props[] = {
 static bool vtd_props_bad(GError **errp, const char *name, const char *value,
                           const char *want)
 {
-    g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "intel-iommu: property '%s': bad value '%s' (%s)", name,
-                value, want);
-    return false;
+    return props_error_bad_value(errp, "intel-iommu", name, value, want);
 }
 
 static bool vtd_props_set_special(VTDProps *p, const char *name,
@@ -117,14 +84,14 @@ static bool vtd_props_set_special(VTDProps *p, const char *name,
     bool b;
 
     if (!strcmp(name, "aw-bits")) {
-        if (!vtd_parse_u64(value, &v) || (v != 39 && v != 48 && v != 57)) {
+        if (!props_parse_u64(value, &v) || (v != 39 && v != 48 && v != 57)) {
             return vtd_props_bad(errp, name, value, "39, 48 or 57");
         }
         p->aw_bits = (unsigned)v;
     } else if (!strcmp(name, "eim")) {
         if (!strcmp(value, "auto")) {
             p->eim = -1;
-        } else if (vtd_parse_bool(value, &b)) {
+        } else if (props_parse_bool_loose(value, &b)) {
             p->eim = b;
         } else {
             return vtd_props_bad(errp, name, value, "on, off or auto");
@@ -159,7 +126,7 @@ static int vtd_props_set_table(VTDProps *p, const char *name,
         if (!strcmp(name, vtd_bool_props[i].name)) {
             bool *field = (bool *)((char *)p + vtd_bool_props[i].offset);
 
-            if (!vtd_parse_bool(value, field)) {
+            if (!props_parse_bool_loose(value, field)) {
                 return vtd_props_bad(errp, name, value, "on or off") ? 1 : -1;
             }
             p->explicit_props |= vtd_bool_props[i].explicit_flag;
@@ -171,7 +138,7 @@ static int vtd_props_set_table(VTDProps *p, const char *name,
             VTDFieldOverride *o =
                 (VTDFieldOverride *)((char *)p + vtd_field_props[i].offset);
 
-            if (!vtd_parse_u64(value, &o->value)) {
+            if (!props_parse_u64(value, &o->value)) {
                 return vtd_props_bad(errp, name, value, "a number") ? 1 : -1;
             }
             o->set = true;

@@ -5,10 +5,10 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommu-sim/props.h"
 #include "iommu-sim/qdev.h"
 
 static const char *const qdev_type_names[] = {
@@ -24,73 +24,20 @@ static const char *const qdev_type_names[] = {
 
 /* ---- value parsers ---------------------------------------------------- */
 
+/* QEMU's syntax, in hw/core/props.c; kept under these names for callers. */
 bool qdev_parse_bool(const char *s, bool *out)
 {
-    static const char *const yes[] = { "on", "true", "yes" };
-    static const char *const no[] = { "off", "false", "no" };
-
-    for (unsigned i = 0; s && i < G_N_ELEMENTS(yes); i++) {
-        if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
-            *out = !strcmp(s, yes[i]);
-            return true;
-        }
-    }
-    return false;
+    return props_parse_bool(s, out);
 }
 
-/* Decimal or 0x hex, no sign, no trailing garbage, at most max. */
 bool qdev_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-    char *end;
-    unsigned long long v;
-    int base = 10;
-
-    if (!s || !*s || *s == '-' || *s == '+' || g_ascii_isspace(*s)) {
-        return false;
-    }
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-        if (!g_ascii_isxdigit(*s)) {
-            return false;
-        }
-    }
-    errno = 0;
-    v = strtoull(s, &end, base);
-    if (errno || *end || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
+    return props_parse_uint(s, max, out);
 }
 
-/* Bytes with an optional K/M/G/T suffix (binary multiples, as QEMU). */
 bool qdev_parse_size(const char *s, uint64_t *out)
 {
-    static const char suffixes[] = "KMGT";
-    size_t len = s ? strlen(s) : 0;
-    const char *p;
-    unsigned shift = 0;
-    uint64_t v;
-    bool ok;
-    char *num;
-
-    if (!len) {
-        return false;
-    }
-    p = strchr(suffixes, g_ascii_toupper(s[len - 1]));
-    if (p && !(len > 2 && s[0] == '0' && s[1] == 'x' &&
-               g_ascii_isxdigit(s[len - 1]))) {
-        shift = 10 * (unsigned)(p - suffixes + 1);
-        len--;
-    }
-    num = g_strndup(s, len);
-    ok = qdev_parse_uint(num, UINT64_MAX >> shift, &v);
-    g_free(num);
-    if (ok) {
-        *out = v << shift;
-    }
-    return ok;
+    return props_parse_size(s, out);
 }
 
 /* Hex with or without 0x, as QEMU reads a PCI slot number. */
