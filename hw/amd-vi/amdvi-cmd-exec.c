@@ -113,9 +113,7 @@ static void amdvi_cmd_notify_deviotlb(AMDVIState *s, uint16_t devid,
     AMDVIAddressSpace *sp;
     IOMMUTLBEvent ev = { 0 };
 
-    sp = s->spaces ? g_hash_table_lookup(s->spaces,
-                                         GUINT_TO_POINTER((guint)devid))
-                   : NULL;
+    sp = (AMDVIAddressSpace *)iommu_requester_space_lookup(s->spaces, devid);
     if (!sp) {
         return;
     }
@@ -124,7 +122,7 @@ static void amdvi_cmd_notify_deviotlb(AMDVIState *s, uint16_t devid,
     ev.entry.iova = start;
     ev.entry.addr_mask = last - start;
     ev.entry.perm = IOMMU_NONE;
-    memory_region_notify_iommu(&sp->iommu, &ev);
+    memory_region_notify_iommu(&sp->rs.iommu, &ev);
 }
 
 /* INVALIDATE_IOTLB_PAGES (§2.4.4): remote (ATS) IOTLB of DeviceID. */
@@ -191,13 +189,13 @@ static AMDVICmdResult amdvi_cmd_prefetch(AMDVIState *s, const uint64_t *c)
     }
     count = (uint32_t)amdvi_cmd_prefetch_iommu_pages_get_pf_count(c);
     amdvi_dma_as(s, devid);     /* the device's space, created on demand */
-    sp = g_hash_table_lookup(s->spaces, GUINT_TO_POINTER((guint)devid));
+    sp = (AMDVIAddressSpace *)iommu_requester_space_lookup(s->spaces, devid);
     for (uint32_t i = 0; sp && i < count && start + i * 4096ull <= last;
          i++) {
         IOMMUTranslation t;
         MemTxAttrs at = { .requester_id = devid };
 
-        memory_region_iommu_translate(&sp->iommu, start + i * 4096ull,
+        memory_region_iommu_translate(&sp->rs.iommu, start + i * 4096ull,
                                       IOMMU_NONE, at, &t);
     }
     return AMDVI_CMD_OK;

@@ -194,14 +194,14 @@ typedef struct AMDVIEvent {
     bool gn, nx, us, i, pr, rw, pe, rz, tr;
 } AMDVIEvent;
 
-/* A requester's DMA address space behind the unit. */
+/*
+ * A requester's DMA address space behind the unit: the hw/core regions
+ * (first member: the IOMMU region's opaque is this structure) and ours.
+ */
 typedef struct AMDVIAddressSpace {
+    IOMMURequesterSpace rs;
     AMDVIState *s;
     uint16_t devid;
-    MemoryRegion root;          /* container: IOMMU region + interrupt window */
-    MemoryRegion iommu;
-    MemoryRegion intr;          /* alias of the MSI sink at 0xFEE00000 */
-    AddressSpace as;
 } AMDVIAddressSpace;
 
 /* Counters for the `stats` verb (translation side; caches count theirs). */
@@ -225,7 +225,7 @@ struct AMDVIState {
     RegFile *regs;
     MemoryRegion mmio;
 
-    GHashTable *spaces;         /* devid -> AMDVIAddressSpace* */
+    IOMMURequesterSpaces *spaces;   /* devid -> AMDVIAddressSpace */
 
     uint64_t efr;               /* EFR as reported (realize) */
     uint64_t efr2;

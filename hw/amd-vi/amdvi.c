@@ -275,7 +275,8 @@ AMDVIState *amdvi_new(const AMDVIProps *props, AddressSpace *dma_as,
      * command-buffer tail with 32-bit stores).
      */
     regfile_init_mmio(&s->mmio, s->regs, "amd-iommu", AMDVI_MMIO_SIZE);
-    s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
+    s->spaces = iommu_requester_spaces_new("amdvi", &amdvi_iommu_ops, msi,
+                                           sizeof(AMDVIAddressSpace));
     amdvi_reset(s);
     return s;
 }
@@ -295,36 +296,12 @@ void amdvi_reset(AMDVIState *s)
     }
 }
 
-static void amdvi_space_free(gpointer data)
-{
-    AMDVIAddressSpace *vas = data;
-
-    address_space_destroy(&vas->as);
-    memory_region_del_subregion(&vas->root, &vas->iommu);
-    if (vas->intr.type == MR_ALIAS) {
-        memory_region_del_subregion(&vas->root, &vas->intr);
-        memory_region_destroy(&vas->intr);
-    }
-    memory_region_destroy(&vas->iommu);
-    memory_region_destroy(&vas->root);
-    g_free(vas);
-}
-
 void amdvi_free(AMDVIState *s)
 {
-    GHashTableIter it;
-    gpointer v;
-
     if (!s) {
         return;
     }
-    if (s->spaces) {
-        g_hash_table_iter_init(&it, s->spaces);
-        while (g_hash_table_iter_next(&it, NULL, &v)) {
-            amdvi_space_free(v);
-        }
-        g_hash_table_destroy(s->spaces);
-    }
+    iommu_requester_spaces_free(s->spaces);
     amdvi_caches_free(s->caches);
     amdvi_cmd_free(s->cmd);
     memory_region_destroy(&s->mmio);
@@ -339,34 +316,19 @@ void amdvi_free(AMDVIState *s)
  * the interrupt window 0xFEE00000-0xFEEFFFFF, where writes are interrupt
  * requests handled by interrupt remapping, not by the page tables (§2.2.5).
  */
+G_STATIC_ASSERT(offsetof(AMDVIAddressSpace, rs) == 0);
+
 AddressSpace *amdvi_dma_as(AMDVIState *s, uint16_t devid)
 {
-    AMDVIAddressSpace *vas = g_hash_table_lookup(s->spaces,
-                                                 GUINT_TO_POINTER(devid));
-    char *name;
+    bool created;
+    AMDVIAddressSpace *vas = (AMDVIAddressSpace *)
+        iommu_requester_space_get(s->spaces, devid, &created);
 
-    if (vas) {
-        return &vas->as;
+    if (created) {
+        vas->s = s;
+        vas->devid = devid;
     }
-    vas = g_new0(AMDVIAddressSpace, 1);
-    vas->s = s;
-    vas->devid = devid;
-    name = g_strdup_printf("amdvi-%02x:%02x.%x", devid >> 8,
-                           (devid >> 3) & 0x1f, devid & 7);
-    memory_region_init_container(&vas->root, name, MEMORY_REGION_SIZE_2_64);
-    memory_region_init_iommu(&vas->iommu, &amdvi_iommu_ops, vas, name,
-                             MEMORY_REGION_SIZE_2_64);
-    memory_region_add_subregion(&vas->root, 0, &vas->iommu);
-    if (s->msi) {
-        memory_region_init_alias(&vas->intr, "amdvi-intr",
-                                 msi_sink_region(s->msi), 0, MSI_ADDR_SIZE);
-        memory_region_add_subregion_overlap(&vas->root, MSI_ADDR_BASE,
-                                            &vas->intr, 1);
-    }
-    address_space_init(&vas->as, &vas->root, name);
-    g_free(name);
-    g_hash_table_insert(s->spaces, GUINT_TO_POINTER(devid), vas);
-    return &vas->as;
+    return &vas->rs.as;
 }
 
 char *amdvi_stats_text(AMDVIState *s)

@@ -191,14 +191,14 @@ typedef struct VTDFrontEntry {
     TimingCacheHint hits[2];    /* the context-cache and IOTLB hits */
 } VTDFrontEntry;
 
-/* A requester's DMA address space behind the unit. */
+/*
+ * A requester's DMA address space behind the unit: the hw/core regions
+ * (first member: the IOMMU region's opaque is this structure) and ours.
+ */
 typedef struct VTDAddressSpace {
+    IOMMURequesterSpace rs;
     VTDState *s;
     uint16_t sid;
-    MemoryRegion root;          /* container: IOMMU region + interrupt window */
-    MemoryRegion iommu;
-    MemoryRegion intr;          /* alias of the MSI sink at 0xFEE00000 */
-    AddressSpace as;
     VTDFrontEntry front[VTD_FRONT_ENTRIES];
 } VTDAddressSpace;
 
@@ -223,7 +223,7 @@ struct VTDState {
     RegFile *regs;
     MemoryRegion mmio;
 
-    GHashTable *spaces;         /* sid -> VTDAddressSpace* */
+    IOMMURequesterSpaces *spaces;   /* sid -> VTDAddressSpace */
 
     /* Derived once at realize from CAP/ECAP (read-only afterwards). */
     uint64_t cap;

@@ -34,14 +34,14 @@ static bool vtd_space_has(MemoryRegion *mr, unsigned flag)
     return false;
 }
 
-static void vtd_notify_one(gpointer key, gpointer value, gpointer opaque)
+static void vtd_notify_one(IOMMURequesterSpace *rs, void *opaque)
 {
-    VTDAddressSpace *vas = value;
+    VTDAddressSpace *vas = (VTDAddressSpace *)rs;
     VTDNotifyReq *r = opaque;
     IOMMUTLBEvent ev = { .type = r->type };
 
     if ((r->sid >= 0 && vas->sid != r->sid) ||
-        !vtd_space_has(&vas->iommu, r->type)) {
+        !vtd_space_has(&vas->rs.iommu, r->type)) {
         return;
     }
     if (r->did >= 0) {
@@ -58,7 +58,7 @@ static void vtd_notify_one(gpointer key, gpointer value, gpointer opaque)
     ev.entry.iova = r->iova;
     ev.entry.addr_mask = r->mask;
     ev.entry.perm = IOMMU_NONE;
-    memory_region_notify_iommu(&vas->iommu, &ev);
+    memory_region_notify_iommu(&vas->rs.iommu, &ev);
 }
 
 void vtd_inv_notify(VTDState *s, IOMMUNotifierFlag type, int did, int sid,
@@ -67,9 +67,7 @@ void vtd_inv_notify(VTDState *s, IOMMUNotifierFlag type, int did, int sid,
     VTDNotifyReq r = { .s = s, .did = did, .sid = sid, .type = type,
                        .iova = iova & ~mask, .mask = mask };
 
-    if (s->spaces) {
-        g_hash_table_foreach(s->spaces, vtd_notify_one, &r);
-    }
+    iommu_requester_spaces_foreach(s->spaces, vtd_notify_one, &r);
 }
 
 /* ---- invalidation actions shared by both interfaces ---- */

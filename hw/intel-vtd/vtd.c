@@ -230,7 +230,8 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
     vtd_init_regs(s, ver);
     /* §11.2: 32-bit registers as dwords, 64-bit as a qword or 2 dwords. */
     regfile_init_mmio(&s->mmio, s->regs, "intel-iommu", VTD_MMIO_SIZE);
-    s->spaces = g_hash_table_new(g_direct_hash, g_direct_equal);
+    s->spaces = iommu_requester_spaces_new("vtd", &vtd_iommu_ops, msi,
+                                           sizeof(VTDAddressSpace));
     s->caches = vtd_cache_new(s);
     vtd_reset(s);
     return s;
@@ -249,34 +250,12 @@ void vtd_reset(VTDState *s)
     vtd_cache_reset(s);
 }
 
-static void vtd_space_free(gpointer data)
-{
-    VTDAddressSpace *vas = data;
-
-    address_space_destroy(&vas->as);
-    memory_region_del_subregion(&vas->root, &vas->iommu);
-    if (vas->intr.type == MR_ALIAS) {
-        memory_region_del_subregion(&vas->root, &vas->intr);
-        memory_region_destroy(&vas->intr);
-    }
-    memory_region_destroy(&vas->iommu);
-    memory_region_destroy(&vas->root);
-    g_free(vas);
-}
-
 void vtd_free(VTDState *s)
 {
-    GHashTableIter it;
-    gpointer v;
-
     if (!s) {
         return;
     }
-    g_hash_table_iter_init(&it, s->spaces);
-    while (g_hash_table_iter_next(&it, NULL, &v)) {
-        vtd_space_free(v);
-    }
-    g_hash_table_destroy(s->spaces);
+    iommu_requester_spaces_free(s->spaces);
     vtd_cache_free(s->caches);
     vtd_inv_free(s->inv);
     memory_region_destroy(&s->mmio);
@@ -291,34 +270,19 @@ void vtd_free(VTDState *s)
  * it the interrupt window: requests-without-PASID to 0xFEEx_xxxx are
  * interrupt requests, never translated (§3.15).
  */
+G_STATIC_ASSERT(offsetof(VTDAddressSpace, rs) == 0);
+
 AddressSpace *vtd_dma_as(VTDState *s, uint16_t sid)
 {
-    VTDAddressSpace *vas = g_hash_table_lookup(s->spaces,
-                                               GUINT_TO_POINTER(sid));
-    char *name;
+    bool created;
+    VTDAddressSpace *vas = (VTDAddressSpace *)
+        iommu_requester_space_get(s->spaces, sid, &created);
 
-    if (vas) {
-        return &vas->as;
+    if (created) {
+        vas->s = s;
+        vas->sid = sid;
     }
-    vas = g_new0(VTDAddressSpace, 1);
-    vas->s = s;
-    vas->sid = sid;
-    name = g_strdup_printf("vtd-%02x:%02x.%x", sid >> 8, (sid >> 3) & 0x1f,
-                           sid & 7);
-    memory_region_init_container(&vas->root, name, MEMORY_REGION_SIZE_2_64);
-    memory_region_init_iommu(&vas->iommu, &vtd_iommu_ops, vas, name,
-                             MEMORY_REGION_SIZE_2_64);
-    memory_region_add_subregion(&vas->root, 0, &vas->iommu);
-    if (s->msi) {
-        memory_region_init_alias(&vas->intr, "vtd-intr",
-                                 msi_sink_region(s->msi), 0, MSI_ADDR_SIZE);
-        memory_region_add_subregion_overlap(&vas->root, MSI_ADDR_BASE,
-                                            &vas->intr, 1);
-    }
-    address_space_init(&vas->as, &vas->root, name);
-    g_free(name);
-    g_hash_table_insert(s->spaces, GUINT_TO_POINTER(sid), vas);
-    return &vas->as;
+    return &vas->rs.as;
 }
 
 char *vtd_stats_text(VTDState *s)

@@ -133,4 +133,55 @@ void memory_region_iommu_replay(MemoryRegion *iommu, IOMMUNotifier *n);
 IOMMUNotifier *memory_region_iommu_next_notifier(MemoryRegion *iommu,
                                                  IOMMUNotifier *prev);
 
+
+/*
+ * Per-requester DMA address spaces behind an IOMMU, the shape both
+ * vendor models give a requester: a container over 2^64 holding the
+ * IOMMU region at 0 and, above it (priority 1), an alias of the MSI
+ * window at MSI_ADDR_BASE, because requests to 0xFEEx_xxxx are
+ * interrupts and never translated (VT-d 3.15, AMD IOMMU 2.2.5).
+ *
+ * A model's per-requester state begins with an IOMMURequesterSpace
+ * (first member); the set allocates space_size bytes per requester and
+ * passes that block as the IOMMU region's opaque, so the translate hook
+ * reads the model's own structure from iommu->iommu_opaque.
+ */
+typedef struct MsiSink MsiSink;
+
+typedef struct IOMMURequesterSpace {
+    MemoryRegion root;          /* container: IOMMU region + MSI window */
+    MemoryRegion iommu;
+    MemoryRegion intr;          /* alias of the MSI sink; MR_ALIAS if made */
+    AddressSpace as;
+} IOMMURequesterSpace;
+
+typedef struct IOMMURequesterSpaces IOMMURequesterSpaces;
+
+/*
+ * prefix names the regions ("vtd" -> "vtd-00:02.0", "vtd-intr"); msi
+ * NULL leaves out the interrupt window.  space_size >=
+ * sizeof(IOMMURequesterSpace).
+ */
+IOMMURequesterSpaces *iommu_requester_spaces_new(
+    const char *prefix, const IOMMUMemoryRegionOps *ops, MsiSink *msi,
+    size_t space_size);
+/* Destroys every space and the set; NULL is a no-op. */
+void iommu_requester_spaces_free(IOMMURequesterSpaces *set);
+/*
+ * The space of a requester, built on first use (*created, if not NULL,
+ * says so: the caller fills its own fields then).  Zero-filled beyond
+ * the IOMMURequesterSpace.
+ */
+IOMMURequesterSpace *iommu_requester_space_get(IOMMURequesterSpaces *set,
+                                               uint16_t requester_id,
+                                               bool *created);
+/* The space if it exists, else NULL (set may be NULL). */
+IOMMURequesterSpace *iommu_requester_space_lookup(IOMMURequesterSpaces *set,
+                                                  uint16_t requester_id);
+/* fn for every space, in no particular order; set may be NULL. */
+void iommu_requester_spaces_foreach(IOMMURequesterSpaces *set,
+                                    void (*fn)(IOMMURequesterSpace *rs,
+                                               void *opaque),
+                                    void *opaque);
+
 #endif

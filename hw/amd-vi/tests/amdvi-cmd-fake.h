@@ -71,28 +71,18 @@ static const IOMMUMemoryRegionOps fake_iommu_ops = {
     .translate = fake_translate,
 };
 
+/* amdvi.c's, with the fake translate behind it. */
 AddressSpace *amdvi_dma_as(AMDVIState *s, uint16_t devid)
 {
-    AMDVIAddressSpace *sp = g_hash_table_lookup(s->spaces,
-                                                GUINT_TO_POINTER((guint)devid));
+    bool created;
+    AMDVIAddressSpace *sp = (AMDVIAddressSpace *)
+        iommu_requester_space_get(s->spaces, devid, &created);
 
-    if (!sp) {
-        sp = g_new0(AMDVIAddressSpace, 1);
+    if (created) {
         sp->s = s;
         sp->devid = devid;
-        memory_region_init_iommu(&sp->iommu, &fake_iommu_ops, sp, "iommu",
-                                 MEMORY_REGION_SIZE_2_64);
-        g_hash_table_insert(s->spaces, GUINT_TO_POINTER((guint)devid), sp);
     }
-    return NULL;
-}
-
-static void fake_space_free(gpointer p)
-{
-    AMDVIAddressSpace *sp = p;
-
-    memory_region_destroy(&sp->iommu);
-    g_free(sp);
+    return &sp->rs.as;
 }
 
 typedef struct Unit {
@@ -118,7 +108,8 @@ static Unit *unit_new(uint64_t efr)
     s->regs = regfile_new(&amdvi_regfile_spec, AMDVI_MMIO_SIZE);
     s->efr = efr;
     s->pa_mask = ~((1ull << 52) - 1);
-    s->spaces = g_hash_table_new_full(NULL, NULL, NULL, fake_space_free);
+    s->spaces = iommu_requester_spaces_new("amdvi", &fake_iommu_ops, NULL,
+                                           sizeof(AMDVIAddressSpace));
     regfile_set_reset(s->regs, AMDVI_RI_EFR, efr);
     regfile_reset(s->regs);
     amdvi_cache_config_default(&s->props.cache_cfg);
@@ -129,7 +120,7 @@ static Unit *unit_new(uint64_t efr)
 static void unit_free(Unit *u)
 {
     amdvi_cmd_free(u->s.cmd);
-    g_hash_table_destroy(u->s.spaces);
+    iommu_requester_spaces_free(u->s.spaces);
     regfile_free(u->s.regs);
     address_space_destroy(&u->as);
     memory_region_destroy(&u->ram_mr);

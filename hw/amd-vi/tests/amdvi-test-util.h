@@ -196,8 +196,9 @@ static inline IOMMUTranslation at_xlate(ATest *t, uint16_t devid,
     IOMMUTranslation out;
 
     amdvi_dma_as(t->s, devid);
-    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(devid));
-    memory_region_iommu_translate(&vas->iommu, iova, access,
+    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
+                                                            devid);
+    memory_region_iommu_translate(&vas->rs.iommu, iova, access,
                                   memtxattrs_for_requester(devid), &out);
     return out;
 }
@@ -211,8 +212,9 @@ static inline IOMMUTranslation at_xlate_attrs(ATest *t, uint16_t devid,
     IOMMUTranslation out;
 
     amdvi_dma_as(t->s, devid);
-    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(devid));
-    memory_region_iommu_translate(&vas->iommu, iova, access, attrs, &out);
+    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
+                                                            devid);
+    memory_region_iommu_translate(&vas->rs.iommu, iova, access, attrs, &out);
     return out;
 }
 

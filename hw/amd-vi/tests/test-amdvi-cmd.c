@@ -360,10 +360,10 @@ START_TEST(test_amdvi_cmd_invalidate_iotlb_pages_notifies)
 
     cmd_enable(u, 8);
     amdvi_dma_as(&u->s, 0x0018);
-    sp = g_hash_table_lookup(u->s.spaces, GUINT_TO_POINTER(0x18u));
+    sp = (AMDVIAddressSpace *)iommu_requester_space_lookup(u->s.spaces, 0x18);
     iommu_notifier_init(&n, devtlb_notify, IOMMU_NOTIFIER_DEVIOTLB_UNMAP, 0,
                         UINT64_MAX, NULL);
-    memory_region_register_iommu_notifier(&sp->iommu, &n);
+    memory_region_register_iommu_notifier(&sp->rs.iommu, &n);
     devtlb_events = 0;
     amdvi_cmd_invalidate_iotlb_pages_set_opcode(c[0],
         AMDVI_CMD_INVALIDATE_IOTLB_PAGES);
@@ -378,7 +378,7 @@ START_TEST(test_amdvi_cmd_invalidate_iotlb_pages_notifies)
     amdvi_cmd_invalidate_iotlb_pages_set_device_id(c[0], 0x0019);
     submit(u, 1, c, 1, 256);
     ck_assert_uint_eq(devtlb_events, 1);
-    memory_region_unregister_iommu_notifier(&sp->iommu, &n);
+    memory_region_unregister_iommu_notifier(&sp->rs.iommu, &n);
     unit_free(u);
 }
 END_TEST

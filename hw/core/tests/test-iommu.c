@@ -12,6 +12,7 @@
 
 #include "iommu-sim/iommu.h"
 #include "iommu-sim/memory.h"
+#include "iommu-sim/msi.h"
 
 #define TEST_OFFSET 0x100000ull
 #define TEST_FAULT_CODE 0x5
@@ -954,12 +955,122 @@ START_TEST(test_iommu_replay_custom_op)
 }
 END_TEST
 
+/* ---- per-requester address spaces (iommu-space.c) ---------------------- */
+
+/* A model's per-requester state, IOMMURequesterSpace first. */
+typedef struct ToySpace {
+    IOMMURequesterSpace rs;
+    AddressSpace *target;
+    uint16_t rid;
+    unsigned calls;
+} ToySpace;
+
+static void toy_translate(MemoryRegion *mr, uint64_t iova,
+                          IOMMUAccessFlags access, MemTxAttrs attrs,
+                          IOMMUTranslation *out)
+{
+    ToySpace *t = mr->iommu_opaque;
+
+    (void)access;
+    (void)attrs;
+    t->calls++;
+    out->entry.target_as = t->target;
+    out->entry.iova = iova & ~0xfffull;
+    out->entry.translated_addr = (iova & ~0xfffull) + TEST_OFFSET;
+    out->entry.addr_mask = 0xfff;
+    out->entry.perm = IOMMU_RW;
+}
+
+static const IOMMUMemoryRegionOps toy_space_ops = {
+    .translate = toy_translate,
+};
+
+static void toy_count(IOMMURequesterSpace *rs, void *opaque)
+{
+    unsigned *n = opaque;
+
+    *n += ((ToySpace *)rs)->rid;
+}
+
+START_TEST(test_iommu_requester_space_built_once_per_id)
+{
+    IOMMURequesterSpaces *set =
+        iommu_requester_spaces_new("toy", &toy_space_ops, NULL,
+                                   sizeof(ToySpace));
+    IOMMURequesterSpace *a, *b;
+    bool created = false;
+    unsigned sum = 0;
+
+    ck_assert_ptr_null(iommu_requester_space_lookup(set, 0x0010));
+    a = iommu_requester_space_get(set, 0x0010, &created);
+    ck_assert(created);
+    ck_assert_uint_eq(((ToySpace *)a)->calls, 0);   /* zero-filled */
+    ((ToySpace *)a)->rid = 0x0010;
+    ck_assert_str_eq(a->as.name, "toy-00:02.0");
+    ck_assert_str_eq(a->iommu.name, "toy-00:02.0");
+    ck_assert_ptr_eq(a->iommu.iommu_opaque, a);
+    ck_assert_int_eq(a->intr.type, MR_CONTAINER);    /* no MSI window */
+    ck_assert_ptr_eq(iommu_requester_space_get(set, 0x0010, &created), a);
+    ck_assert(!created);
+    ck_assert_ptr_eq(iommu_requester_space_lookup(set, 0x0010), a);
+    b = iommu_requester_space_get(set, 0xfffa, NULL);
+    ((ToySpace *)b)->rid = 0xfffa;
+    ck_assert_str_eq(b->as.name, "toy-ff:1f.2");
+    ck_assert_ptr_ne(a, b);
+    iommu_requester_spaces_foreach(set, toy_count, &sum);
+    ck_assert_uint_eq(sum, 0x0010 + 0xfffa);
+    iommu_requester_spaces_free(set);
+    ck_assert_ptr_null(iommu_requester_space_lookup(NULL, 1));
+    iommu_requester_spaces_foreach(NULL, toy_count, &sum);
+    iommu_requester_spaces_free(NULL);
+}
+END_TEST
+
+/* DMA goes through the IOMMU region; 0xFEE00000 goes to the MSI sink. */
+START_TEST(test_iommu_requester_space_msi_window_over_iommu)
+{
+    Fixture f;
+    VirtualClock *clock = vclock_new();
+    MsiSink *msi = msi_sink_new(clock);
+    IOMMURequesterSpaces *set;
+    ToySpace *t;
+    uint32_t v = 0x12345678, out = 0;
+
+    fixture_init(&f, MODE_IDENTITY);
+    set = iommu_requester_spaces_new("toy", &toy_space_ops, msi,
+                                     sizeof(ToySpace));
+    t = (ToySpace *)iommu_requester_space_get(set, 0x0018, NULL);
+    t->target = &f.sys_as;
+    ck_assert_int_eq(t->rs.intr.type, MR_ALIAS);
+    ck_assert_str_eq(t->rs.intr.name, "toy-intr");
+    ck_assert_uint_eq(address_space_write(&t->rs.as, 0x2000, dev_attrs, &v,
+                                          4), MEMTX_OK);
+    ck_assert_uint_eq(t->calls, 1);
+    address_space_read(&f.sys_as, 0x2000 + TEST_OFFSET, dev_attrs, &out, 4);
+    ck_assert_uint_eq(out, v);
+    v = 0x41;
+    ck_assert_uint_eq(address_space_write(&t->rs.as, MSI_ADDR_BASE,
+                                          dev_attrs, &v, 4), MEMTX_OK);
+    ck_assert_uint_eq(t->calls, 1);                 /* not translated */
+    ck_assert_uint_eq(msi_sink_count(msi), 1);
+    ck_assert_uint_eq(msi_sink_record(msi, 0)->raw.data, 0x41);
+    /* Just below the window is translated again. */
+    address_space_write(&t->rs.as, MSI_ADDR_BASE - 4, dev_attrs, &v, 4);
+    ck_assert_uint_eq(t->calls, 2);
+    iommu_requester_spaces_free(set);
+    msi_sink_free(msi);
+    vclock_free(clock);
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *iommu_suite(void)
 {
     Suite *s = suite_create("iommu");
     TCase *tr = tcase_create("translate");
     TCase *no = tcase_create("notifier");
     TCase *re = tcase_create("replay");
+    TCase *rq = tcase_create("requester-space");
 
     tcase_add_test(tr, test_iommu_identity_write_reaches_ram);
     tcase_add_test(tr, test_iommu_offset_read_is_redirected);
@@ -993,7 +1104,10 @@ static Suite *iommu_suite(void)
     tcase_add_test(re, test_iommu_replay_custom_op);
     suite_add_tcase(s, tr);
     suite_add_tcase(s, no);
+    tcase_add_test(rq, test_iommu_requester_space_built_once_per_id);
+    tcase_add_test(rq, test_iommu_requester_space_msi_window_over_iommu);
     suite_add_tcase(s, re);
+    suite_add_tcase(s, rq);
     return s;
 }
 

@@ -81,14 +81,15 @@ static double sp_measure(VTest *t, SpKind k, uint64_t n)
     double t0;
 
     vtd_dma_as(t->s, SP_SID);
-    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(SP_SID));
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
+                                                          SP_SID);
     for (uint64_t i = 0; i < 4096; i++) {
-        memory_region_iommu_translate(&vas->iommu, sp_iova(k, i), IOMMU_RO,
+        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
                                       attrs, &out);
     }
     t0 = sp_now();
     for (uint64_t i = 0; i < n; i++) {
-        memory_region_iommu_translate(&vas->iommu, sp_iova(k, i), IOMMU_RO,
+        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
                                       attrs, &out);
         /* Time moves so the walker never builds an endless queue. */
         if ((i & 63) == 63) {

@@ -82,9 +82,9 @@ START_TEST(test_vtd_fault_tt_blocked_for_ats)
     MemTxAttrs a = memtxattrs_for_requester(SID);
 
     vtd_dma_as(t->s, SID);
-    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(SID));
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces, SID);
     a.addr_type = ADDR_TYPE_TRANSLATION_REQUEST;
-    memory_region_iommu_translate(&vas->iommu, 0x1000, IOMMU_RO, a, &out);
+    memory_region_iommu_translate(&vas->rs.iommu, 0x1000, IOMMU_RO, a, &out);
     ck_assert(out.fault);
     ck_assert_uint_eq(out.fault_code, VTD_FR_CTX_TT_BLOCKED);
     ck_assert_str_eq(out.fault_name, vtd_fault_reason_name(0xd));

@@ -560,8 +560,8 @@ START_TEST(test_vtd_timing_front_cache_equals_full_path)
     hits_before = st.hits;
     {
         IOMMUTranslation out;
-        VTDAddressSpace *vas = g_hash_table_lookup(a->s->spaces,
-                                                   GUINT_TO_POINTER(TV_SID));
+        VTDAddressSpace *vas = (VTDAddressSpace *)
+            iommu_requester_space_lookup(a->s->spaces, TV_SID);
 
         vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);
         vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);

@@ -165,8 +165,8 @@ static inline void vt_translate(VTest *t, uint16_t sid, uint64_t iova,
 {
     VTDAddressSpace *vas;
     vtd_dma_as(t->s, sid);
-    vas = g_hash_table_lookup(t->s->spaces, GUINT_TO_POINTER(sid));
-    memory_region_iommu_translate(&vas->iommu, iova, acc,
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces, sid);
+    memory_region_iommu_translate(&vas->rs.iommu, iova, acc,
                                   memtxattrs_for_requester(sid), out);
 }
 
