@@ -53,13 +53,6 @@ static const char *const amdvi_cache_props[] = {
     NULL,
 };
 
-static const char *const amdvi_policy_names[] = {
-    [TIMING_CACHE_LRU] = "lru",
-    [TIMING_CACHE_PLRU] = "plru",
-    [TIMING_CACHE_FIFO] = "fifo",
-    [TIMING_CACHE_RANDOM] = "random",
-};
-
 static AMDVICacheGeometry *amdvi_geom(AMDVICacheConfig *cfg, unsigned i)
 {
     return (AMDVICacheGeometry *)((char *)cfg + amdvi_cache_descs[i].offset);
@@ -108,53 +101,31 @@ static int amdvi_cache_bad(GError **errp, const char *name, const char *want,
     return -1;
 }
 
-static int amdvi_cache_set_field(AMDVICacheGeometry *g, const char *name,
-                                 const char *field, const char *value,
-                                 GError **errp)
-{
-    guint64 v;
-
-    if (strcmp(field, "replacement") == 0) {
-        for (unsigned p = 0; p < G_N_ELEMENTS(amdvi_policy_names); p++) {
-            if (value && g_ascii_strcasecmp(value, amdvi_policy_names[p]) == 0) {
-                g->policy = (TimingCachePolicy)p;
-                return 1;
-            }
-        }
-        return amdvi_cache_bad(errp, name, "lru, plru, fifo or random", value);
-    }
-    if (strcmp(field, "entries") != 0 && strcmp(field, "ways") != 0) {
-        return 0;
-    }
-    if (!value || !g_ascii_string_to_unsigned(value, 10, 1,
-                                              TIMING_CACHE_MAX_ENTRIES, &v,
-                                              NULL)) {
-        return amdvi_cache_bad(errp, name, "a number 1..1048576", value);
-    }
-    if (field[0] == 'e') {
-        g->entries = (uint32_t)v;
-    } else {
-        g->ways = (uint32_t)v;
-    }
-    return 1;
-}
+static const char *const amdvi_cache_prefixes[] = {
+    "dte-cache", "iotlb", "pdc-l2", "pdc-l3", "pdc-l4", "pdc-l5", "pdc-l6",
+    "irte-cache",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(amdvi_cache_prefixes) == AMDVI_NCACHES);
 
 int amdvi_cache_config_set(AMDVICacheConfig *cfg, const char *name,
                            const char *value, GError **errp)
 {
-    if (!name) {
+    const char *field;
+    int i = timing_cache_geometry_prop(amdvi_cache_prefixes, AMDVI_NCACHES,
+                                       name, &field);
+
+    switch (i < 0 ? TIMING_GEOMETRY_NOT_MINE
+                  : timing_cache_geometry_set(amdvi_geom(cfg, i), field,
+                                              value)) {
+    case TIMING_GEOMETRY_SET:
+        return 1;
+    case TIMING_GEOMETRY_BAD_COUNT:
+        return amdvi_cache_bad(errp, name, "a number 1..1048576", value);
+    case TIMING_GEOMETRY_BAD_POLICY:
+        return amdvi_cache_bad(errp, name, "lru, plru, fifo or random", value);
+    default:
         return 0;
     }
-    for (unsigned i = 0; i < AMDVI_NCACHES; i++) {
-        size_t n = strlen(amdvi_cache_descs[i].prefix);
-
-        if (strncmp(name, amdvi_cache_descs[i].prefix, n) == 0 &&
-            name[n] == '-') {
-            return amdvi_cache_set_field(amdvi_geom(cfg, i), name,
-                                         name + n + 1, value, errp);
-        }
-    }
-    return 0;
 }
 
 static void amdvi_timing_config(const AMDVICacheConfig *cfg, unsigned i,

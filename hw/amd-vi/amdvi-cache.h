@@ -60,11 +60,8 @@
 /* log2 of the bytes one entry at level 1..6 maps: 12, 21, 30, 39, 48, 57. */
 #define AMDVI_LEVEL_SHIFT(level) (12u + 9u * ((unsigned)(level) - 1u))
 
-typedef struct AMDVICacheGeometry {
-    uint32_t entries;
-    uint32_t ways;
-    TimingCachePolicy policy;
-} AMDVICacheGeometry;
+/* "<cache>-entries/-ways/-replacement", parsed by hw/timing. */
+typedef TimingCacheGeometry AMDVICacheGeometry;
 
 /*
  * Embedded in AMDVIState; the property table points into it.  AMD

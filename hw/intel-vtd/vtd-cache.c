@@ -29,13 +29,6 @@ static const char *const vtd_cache_props[] = {
     NULL,
 };
 
-static const char *const vtd_policy_names[] = {
-    [TIMING_CACHE_LRU] = "lru",
-    [TIMING_CACHE_PLRU] = "plru",
-    [TIMING_CACHE_FIFO] = "fifo",
-    [TIMING_CACHE_RANDOM] = "random",
-};
-
 /* Geometry of cache i in the order of vtd_cache_prefixes. */
 static VTDCacheGeometry *vtd_cache_geom(VTDCacheConfig *cfg, unsigned i)
 {
@@ -67,77 +60,37 @@ void vtd_cache_config_default(VTDCacheConfig *cfg)
     }
 }
 
-bool vtd_cache_policy_parse(const char *s, TimingCachePolicy *out)
-{
-    for (unsigned i = 0; i < G_N_ELEMENTS(vtd_policy_names); i++) {
-        if (s && g_ascii_strcasecmp(s, vtd_policy_names[i]) == 0) {
-            *out = (TimingCachePolicy)i;
-            return true;
-        }
-    }
-    return false;
-}
-
-const char *vtd_cache_policy_name(TimingCachePolicy p)
-{
-    return (unsigned)p < G_N_ELEMENTS(vtd_policy_names) ?
-           vtd_policy_names[p] : "?";
-}
-
 const char *const *vtd_cache_prop_names(void)
 {
     return vtd_cache_props;
 }
 
-static bool vtd_cache_parse_count(const char *name, const char *value,
-                                  uint32_t *out, GError **errp)
+int vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
+                         const char *value, GError **errp)
 {
-    guint64 v;
+    const char *field;
+    int i = timing_cache_geometry_prop(vtd_cache_prefixes,
+                                       VTD_CACHE_NCACHES, name, &field);
 
-    if (!value || !g_ascii_string_to_unsigned(value, 10, 0,
-                                              TIMING_CACHE_MAX_ENTRIES, &v,
-                                              NULL) || v == 0) {
+    switch (i < 0 ? TIMING_GEOMETRY_NOT_MINE
+                  : timing_cache_geometry_set(vtd_cache_geom(cfg, i), field,
+                                              value)) {
+    case TIMING_GEOMETRY_SET:
+        return 1;
+    case TIMING_GEOMETRY_BAD_COUNT:
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "intel-iommu: property '%s' wants a number 1..%u, "
                     "not '%s'", name, TIMING_CACHE_MAX_ENTRIES,
                     value ? value : "");
-        return false;
+        return -1;
+    case TIMING_GEOMETRY_BAD_POLICY:
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: property '%s' accepts lru, plru, fifo, "
+                    "random, not '%s'", name, value ? value : "");
+        return -1;
+    default:
+        return 0;
     }
-    *out = (uint32_t)v;
-    return true;
-}
-
-int vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
-                         const char *value, GError **errp)
-{
-    for (unsigned i = 0; i < VTD_CACHE_NCACHES; i++) {
-        size_t n = strlen(vtd_cache_prefixes[i]);
-        VTDCacheGeometry *g = vtd_cache_geom(cfg, i);
-        const char *field;
-
-        if (strncmp(name, vtd_cache_prefixes[i], n) != 0 || name[n] != '-') {
-            continue;
-        }
-        field = name + n + 1;
-        if (strcmp(field, "entries") == 0) {
-            return vtd_cache_parse_count(name, value, &g->entries, errp)
-                   ? 1 : -1;
-        }
-        if (strcmp(field, "ways") == 0) {
-            return vtd_cache_parse_count(name, value, &g->ways, errp)
-                   ? 1 : -1;
-        }
-        if (strcmp(field, "replacement") == 0) {
-            if (vtd_cache_policy_parse(value, &g->policy)) {
-                return 1;
-            }
-            g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "intel-iommu: property '%s' accepts lru, plru, fifo, "
-                        "random, not '%s'", name, value ? value : "");
-            return -1;
-        }
-    }
-    return 0;
 }
 
 bool vtd_cache_config_check(const VTDCacheConfig *cfg, GError **errp)
@@ -172,7 +125,7 @@ static TimingCache *vtd_cache_make(const VTDCacheGeometry *g,
         g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "intel-iommu: %s-entries=%u %s-ways=%u "
                     "%s-replacement=%s: %s", prefix, g->entries, prefix,
-                    g->ways, prefix, vtd_cache_policy_name(g->policy),
+                    g->ways, prefix, timing_cache_policy_name(g->policy),
                     err->message);
         g_error_free(err);
     }

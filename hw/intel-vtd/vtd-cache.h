@@ -59,11 +59,8 @@ typedef enum {
 /* Walk level (2..5, §9.8 numbering: 1 is the PTE) of a PSC kind. */
 #define VTD_PSC_LEVEL(kind) ((unsigned)(kind) + 2)
 
-typedef struct VTDCacheGeometry {
-    uint32_t entries;
-    uint32_t ways;
-    TimingCachePolicy policy;
-} VTDCacheGeometry;
+/* "<cache>-entries/-ways/-replacement", parsed by hw/timing. */
+typedef TimingCacheGeometry VTDCacheGeometry;
 
 /*
  * Embedded in VTDState; the property table points into it.  Defaults
@@ -148,8 +145,6 @@ int vtd_cache_config_set(VTDCacheConfig *cfg, const char *name,
 bool vtd_cache_config_check(const VTDCacheConfig *cfg, GError **errp);
 /* NULL-terminated list of the property names above. */
 const char *const *vtd_cache_prop_names(void);
-bool vtd_cache_policy_parse(const char *s, TimingCachePolicy *out);
-const char *vtd_cache_policy_name(TimingCachePolicy p);
 
 /* Build the caches from c->cfg (set it first); errp names the property. */
 bool vtd_caches_init(VTDCaches *c, GError **errp);

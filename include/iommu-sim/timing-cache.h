@@ -115,6 +115,39 @@ typedef enum {
 #define TIMING_CACHE_MAX_ENTRIES (1u << 20)
 #define TIMING_CACHE_MAX_VALUE_SIZE 4096u
 
+/*
+ * What a user may choose of a model's cache: the properties
+ * "<cache>-entries", "<cache>-ways" and "<cache>-replacement" (policy
+ * names lru, plru, fifo, random in any case).  Whether the three fit
+ * together is timing_cache_new's to say.
+ */
+typedef struct TimingCacheGeometry {
+    uint32_t entries;
+    uint32_t ways;
+    TimingCachePolicy policy;
+} TimingCacheGeometry;
+
+typedef enum {
+    TIMING_GEOMETRY_NOT_MINE = 0,   /* not a geometry property name */
+    TIMING_GEOMETRY_SET,
+    TIMING_GEOMETRY_BAD_COUNT,      /* entries/ways not decimal 1..MAX */
+    TIMING_GEOMETRY_BAD_POLICY,     /* not a policy name */
+} TimingGeometryResult;
+
+bool timing_cache_policy_parse(const char *s, TimingCachePolicy *out);
+/* "lru" ...; "?" out of range. */
+const char *timing_cache_policy_name(TimingCachePolicy p);
+/*
+ * Which of n prefixes name begins with as "<prefix>-" (its index, the
+ * rest in *field), or -1.
+ */
+int timing_cache_geometry_prop(const char *const *prefixes, unsigned n,
+                               const char *name, const char **field);
+/* Set field ("entries", "ways", "replacement") of g from value. */
+TimingGeometryResult timing_cache_geometry_set(TimingCacheGeometry *g,
+                                               const char *field,
+                                               const char *value);
+
 /* Returns any number; the cache reduces it modulo the number of sets. */
 typedef uint32_t (*TimingCacheSetIndexFn)(const TimingCacheKey *key,
                                           void *opaque);
