@@ -11,63 +11,25 @@ iasl 20200925 predates SATC/SIDP, so those are checked only by the C unit
 tests (hw/acpi/tests/test-dmar.c).
 """
 import os
-import re
 import shutil
 import struct
 import subprocess
 
 import pytest
 
-IASL = shutil.which("iasl")
+from acpi_util import FIELD, disassemble, iommu_sim as _iommu_sim
+from acpi_util import dump_program, requires_iasl
+
 QEMU = shutil.which("qemu-system-x86_64")
 
-pytestmark = pytest.mark.skipif(IASL is None,
-                                reason="iasl missing (apt-get install "
-                                       "acpica-tools)")
-
-
-# ---- locating the programs -------------------------------------------------
-
-def _build_root():
-    root = os.environ.get("IOMMU_SIM_BUILD_ROOT")
-    if root:
-        return root
-    sim = os.environ.get("IOMMU_SIM")
-    if sim:
-        return os.path.dirname(os.path.dirname(os.path.abspath(sim)))
-    return None
+pytestmark = requires_iasl
 
 
 def _dump_dmar():
-    path = os.environ.get("ACPI_DUMP_DMAR")
-    if not path and _build_root():
-        path = os.path.join(_build_root(), "hw", "acpi", "dump-dmar")
-    if not path or not os.access(path, os.X_OK):
-        pytest.fail("dump-dmar not found: set ACPI_DUMP_DMAR or "
-                    "IOMMU_SIM_BUILD_ROOT (meson test does)")
-    return path
+    return dump_program("ACPI_DUMP_DMAR", "dump-dmar")
 
 
-def _iommu_sim():
-    path = os.environ.get("IOMMU_SIM")
-    if not path and _build_root():
-        path = os.path.join(_build_root(), "qtest", "iommu-sim")
-    return path if path and os.access(path, os.X_OK) else None
-
-
-# ---- iasl and its .dsl text ------------------------------------------------
-
-FIELD = re.compile(r"^\[([0-9A-F]+)h (\d+)\s+(\d+)\]\s+(.+?) : (.*)$")
-
-
-def disassemble(dat):
-    """iasl -d DIR/DMAR.dat -> the .dsl text."""
-    r = subprocess.run([IASL, "-d", os.path.basename(dat)],
-                       cwd=os.path.dirname(dat), capture_output=True,
-                       text=True, timeout=30)
-    assert r.returncode == 0, r.stdout + r.stderr
-    with open(os.path.splitext(dat)[0] + ".dsl") as f:
-        return f.read()
+# ---- iasl's .dsl text ------------------------------------------------------
 
 
 def parse_dsl(text):

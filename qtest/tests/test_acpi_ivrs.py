@@ -12,18 +12,14 @@ checked by the C unit tests (hw/acpi/tests/test-ivrs.c).
 """
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-IASL = shutil.which("iasl")
+from acpi_util import FIELD, disassemble, dump_program, iommu_sim
+from acpi_util import requires_iasl
 
-pytestmark = pytest.mark.skipif(IASL is None,
-                                reason="iasl missing (apt-get install "
-                                       "acpica-tools)")
-
-FIELD = re.compile(r"^\[([0-9A-F]+)h (\d+)\s+(\d+)\]\s+(.+?) : (.*)$")
+pytestmark = requires_iasl
 
 # The fixture, as ivrs-fixture.h configures it.
 FIX_IVINFO = 0x1 | 0x2 | 2 << 5 | 48 << 8 | 64 << 15
@@ -35,33 +31,8 @@ FIX_ENTRIES = [  # (type, device id, data setting) as iasl lists them
 ]
 
 
-def _build_root():
-    root = os.environ.get("IOMMU_SIM_BUILD_ROOT")
-    if root:
-        return root
-    sim = os.environ.get("IOMMU_SIM")
-    if sim:
-        return os.path.dirname(os.path.dirname(os.path.abspath(sim)))
-    return None
-
-
 def _dump_ivrs():
-    path = os.environ.get("ACPI_DUMP_IVRS")
-    if not path and _build_root():
-        path = os.path.join(_build_root(), "hw", "acpi", "dump-ivrs")
-    if not path or not os.access(path, os.X_OK):
-        pytest.fail("dump-ivrs not found: set ACPI_DUMP_IVRS or "
-                    "IOMMU_SIM_BUILD_ROOT (meson test does)")
-    return path
-
-
-def disassemble(dat):
-    r = subprocess.run([IASL, "-d", os.path.basename(dat)],
-                       cwd=os.path.dirname(dat), capture_output=True,
-                       text=True, timeout=30)
-    assert r.returncode == 0, r.stdout + r.stderr
-    with open(os.path.splitext(dat)[0] + ".dsl") as f:
-        return f.read()
+    return dump_program("ACPI_DUMP_IVRS", "dump-ivrs")
 
 
 def fields(text):
@@ -199,10 +170,8 @@ def test_iasl_flags_a_corrupted_checksum(dumped, tmp_path):
 # ---- iommu-sim -dump-acpi ------------------------------------------------
 
 def test_iommu_sim_dump_acpi_ivrs(tmp_path):
-    sim = os.environ.get("IOMMU_SIM")
-    if not sim and _build_root():
-        sim = os.path.join(_build_root(), "qtest", "iommu-sim")
-    if not sim or not os.access(sim, os.X_OK):
+    sim = iommu_sim()
+    if sim is None:
         pytest.skip("iommu-sim is not built yet (hw/machine, qtest/)")
     out = tmp_path / "sim"
     out.mkdir()
