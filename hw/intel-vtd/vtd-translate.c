@@ -7,7 +7,8 @@
  * (recorded per §7.2 unless the access is a no-fault lookup).
  *
  * Legacy mode (RTADDR.TTM = 00b) only; requests-without-PASID
- * (VT-d 5.10 §3.4.2, §3.6, §3.7, §4.2.3-4 for ATS address types).
+ * (VT-d 5.10 §3.4.2, §3.6, §3.7, §4.2.3-4 for ATS address types);
+ * zero-length reads (MemTxAttrs.zero_length) per CAP.ZLR (§3.14).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -142,6 +143,19 @@ static void vtd_xlate_lookup_or_walk(VTDState *s, VTDXlate *x,
     vtd_cache_psc_insert(s, ctx, w);
 }
 
+/*
+ * §3.14: with CAP.ZLR Set, a zero-length read whose only fault would be
+ * the read-permission violation of a write-only page (a present leaf,
+ * W=1 R=0 after the AND over levels) completes; with ZLR Clear it is
+ * an ordinary read and takes LGN.3.  Not-present pages still fault.
+ */
+static bool vtd_xlate_zlr_completes(const VTDState *s, const VTDXlate *x)
+{
+    return x->attrs.zero_length && x->access == IOMMU_RO &&
+           vtd_cap_get_zlr(s->cap) && x->walk.status == VTD_OK &&
+           x->walk.perm == IOMMU_WO;
+}
+
 /* Second stage: walk, then the permission check of the request (§3.7). */
 static uint32_t vtd_xlate_walk(VTDState *s, VTDXlate *x,
                                const VTDContext *ctx)
@@ -159,7 +173,7 @@ static uint32_t vtd_xlate_walk(VTDState *s, VTDXlate *x,
             return VTD_FR_NO_WRITE;
         }
         if ((x->access & IOMMU_RO) && !(w->perm & IOMMU_RO)) {
-            return VTD_FR_NO_READ;
+            return vtd_xlate_zlr_completes(s, x) ? VTD_OK : VTD_FR_NO_READ;
         }
         if (w->perm == IOMMU_NONE) {
             return VTD_FR_NO_READ;

@@ -225,6 +225,154 @@ START_TEST(test_vtd_fault_abort_dma_mode)
 }
 END_TEST
 
+/* ---- zero-length reads (§3.14, §3.15) ---------------------------------- */
+
+#define ZLR_WO_IOVA 0x4000ull       /* mapped write-only */
+
+static VTest *zlr_setup(const char *props)
+{
+    VTest *t = setup(props);
+
+    vt_map(t, SLPT, 3, ZLR_WO_IOVA, 0x8000, 1, 2);
+    vt_flush(t);
+    return t;
+}
+
+/* A zero-length read by SID through the unit's DMA address space. */
+static MemTxResult zlr(VTest *t, uint64_t iova, MemTxInfo *info)
+{
+    return address_space_rw(vtd_dma_as(t->s, SID), iova,
+                            memtxattrs_for_requester(SID), NULL, 0, false,
+                            info);
+}
+
+START_TEST(test_vtd_zlr_write_only_page_completes_with_cap_zlr)
+{
+    VTest *t = zlr_setup("cap-zlr=1");
+    MemTxInfo info;
+    uint32_t v;
+
+    ck_assert_uint_eq(vtd_cap_get_zlr(vt_rd(t, VTD_REG_CAP, 8)), 1);
+    ck_assert_uint_eq(zlr(t, ZLR_WO_IOVA + 0x10, &info), MEMTX_OK);
+    ck_assert_uint_eq(info.translations, 1);
+    ck_assert(!info.faulted);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    /* Twice: the second one from the IOTLB, still no fault. */
+    ck_assert_uint_eq(zlr(t, ZLR_WO_IOVA, &info), MEMTX_OK);
+    ck_assert_uint_eq(t->s->stats.translations, 2);
+    /* Only zero-length reads: a one-byte read still takes LGN.3. */
+    ck_assert_uint_eq(address_space_rw(vtd_dma_as(t->s, SID), ZLR_WO_IOVA,
+                                       memtxattrs_for_requester(SID), &v, 1,
+                                       false, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_NO_READ);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), VTD_FSTS_PPF_MASK);
+    vt_free(t);
+}
+END_TEST
+
+START_TEST(test_vtd_zlr_write_only_page_faults_without_cap_zlr)
+{
+    VTest *t = zlr_setup("cap-zlr=0");
+    uint64_t fro = 0x220;
+    MemTxInfo info;
+
+    ck_assert_uint_eq(vtd_cap_get_zlr(vt_rd(t, VTD_REG_CAP, 8)), 0);
+    ck_assert_uint_eq(zlr(t, ZLR_WO_IOVA + 0x10, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert(info.faulted);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_NO_READ);
+    ck_assert_str_eq(info.fault_name, vtd_fault_reason_name(VTD_FR_NO_READ));
+    ck_assert_uint_eq(info.fault_addr, ZLR_WO_IOVA + 0x10);
+    /* Recorded as a read (T=1) of the page (§7.2.1). */
+    ck_assert_uint_eq(vt_rd(t, fro, 8), ZLR_WO_IOVA);
+    ck_assert_uint_eq((vt_rd(t, fro + 8, 8) >> 32) & 0xff, VTD_FR_NO_READ);
+    ck_assert((vt_rd(t, fro + 8, 8) >> 62) & 1);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), VTD_FSTS_PPF_MASK);
+    vt_free(t);
+}
+END_TEST
+
+/* ZLR forgives only the read-permission violation (§3.14). */
+START_TEST(test_vtd_zlr_other_faults_still_fault)
+{
+    VTest *t = zlr_setup("cap-zlr=1");
+    MemTxInfo info;
+
+    /* Readable pages complete either way. */
+    ck_assert_uint_eq(zlr(t, 0x1000, &info), MEMTX_OK);
+    ck_assert_uint_eq(zlr(t, 0x2000, &info), MEMTX_OK);
+    ck_assert_uint_eq(info.translations, 1);
+    /* Not present: LGN.3. */
+    ck_assert_uint_eq(zlr(t, 0x9000, &info), MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_NO_READ);
+    /* Beyond AGAW: LGN.1. */
+    ck_assert_uint_eq(zlr(t, 1ull << 39, &info), MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_ADDR_BEYOND_AW);
+    /* Write-only leaf under a read-only parent: no permission at all. */
+    vt_ram_w64(t, SLPT + 8 * 7, vt_alloc_table(t) | 1);
+    vt_map(t, SLPT, 3, 7ull << 30, 0x9000, 1, 2);
+    vt_flush(t);
+    ck_assert_uint_eq(zlr(t, 7ull << 30, &info), MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_NO_READ);
+    /* A write-only page whose output is in the interrupt range: LGN.4. */
+    vt_map(t, SLPT, 3, 0x3000, 0xfee00000ull, 1, 2);
+    vt_flush(t);
+    ck_assert_uint_eq(zlr(t, 0x3000, &info), MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_OUTPUT_IN_INTR_RANGE);
+    /* Context not present. */
+    vt_set_context(t, SID, 0, 0);
+    ck_assert_uint_eq(zlr(t, ZLR_WO_IOVA, &info), MEMTX_ACCESS_DENIED);
+    ck_assert_uint_eq(info.fault_code, VTD_FR_CTX_NOT_PRESENT);
+    vt_free(t);
+}
+END_TEST
+
+/* The hook sees the flag; a lookup (IOMMU_NONE) is not a read. */
+START_TEST(test_vtd_zlr_hook_needs_flag_and_read)
+{
+    VTest *t = zlr_setup("cap-zlr=1");
+    VTDAddressSpace *vas;
+    MemTxAttrs attrs = memtxattrs_for_requester(SID);
+    IOMMUTranslation out;
+
+    vtd_dma_as(t->s, SID);
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces, SID);
+    attrs.zero_length = true;
+    memory_region_iommu_translate(&vas->rs.iommu, ZLR_WO_IOVA, IOMMU_RO,
+                                  attrs, &out);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x8000);
+    ck_assert_uint_eq(out.entry.perm, IOMMU_WO);
+    memory_region_iommu_translate(&vas->rs.iommu, ZLR_WO_IOVA, IOMMU_RO,
+                                  memtxattrs_for_requester(SID), &out);
+    ck_assert(out.fault);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_NO_READ);
+    /* A zero-length write to a read-only page is a write: LGN.2. */
+    memory_region_iommu_translate(&vas->rs.iommu, 0x2000, IOMMU_WO, attrs,
+                                  &out);
+    ck_assert(out.fault);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_NO_WRITE);
+    vt_free(t);
+}
+END_TEST
+
+/* §3.15: a zero-length read to 0xFEEx_xxxx bypasses remapping. */
+START_TEST(test_vtd_zlr_interrupt_range_bypasses_remapping)
+{
+    VTest *t = zlr_setup("cap-zlr=0");
+    MemTxInfo info;
+
+    ck_assert_uint_eq(zlr(t, 0xfee00000ull, &info), MEMTX_OK);
+    ck_assert_uint_eq(info.translations, 0);
+    ck_assert(!info.faulted);
+    ck_assert_uint_eq(zlr(t, 0xfeeffffcull, &info), MEMTX_OK);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);
+    ck_assert_uint_eq(t->s->stats.translations, 0);
+    vt_free(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("vtd-faults");
@@ -240,6 +388,11 @@ int main(void)
     tcase_add_test(tc, test_vtd_fault_event_msi_honours_im);
     tcase_add_test(tc, test_vtd_fault_te_off_passes_through_and_pmr_blocks);
     tcase_add_test(tc, test_vtd_fault_abort_dma_mode);
+    tcase_add_test(tc, test_vtd_zlr_write_only_page_completes_with_cap_zlr);
+    tcase_add_test(tc, test_vtd_zlr_write_only_page_faults_without_cap_zlr);
+    tcase_add_test(tc, test_vtd_zlr_other_faults_still_fault);
+    tcase_add_test(tc, test_vtd_zlr_hook_needs_flag_and_read);
+    tcase_add_test(tc, test_vtd_zlr_interrupt_range_bypasses_remapping);
     suite_add_tcase(su, tc);
     sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
