@@ -69,7 +69,11 @@ static void qtest_reply_fault(QtestProto *p, const MemTxInfo *info)
                 info->fault_name ? info->fault_name : "unknown");
 }
 
-/* dma_read SID ADDR LEN [pasid=P] [priv=1] [exec=1] */
+/*
+ * dma_read SID ADDR LEN [pasid=P] [priv=1] [exec=1]
+ * LEN 0 is a zero-length read (VT-d 5.10 §3.14's flush): no data, but
+ * the IOMMU on the path still translates it, so it can fault.
+ */
 static void qtest_verb_dma_read(QtestProto *p, char **w, int n)
 {
     uint64_t addr, len;
@@ -79,14 +83,16 @@ static void qtest_verb_dma_read(QtestProto *p, char **w, int n)
     size_t start;
 
     if (!qtest_arg_sid(p, w[1], &sid) || !qtest_arg_u64(p, w[2], &addr) ||
-        !qtest_arg_size(p, w[3], addr, QTEST_MAX_XFER, false, &len) ||
+        !qtest_arg_size(p, w[3], addr, QTEST_MAX_XFER, true, &len) ||
         !qtest_dma_opts(p, w + 4, n - 4, sid, &attrs)) {
         return;
     }
     g_byte_array_set_size(p->scratch, len);
-    memset(p->scratch->data, 0, len);
+    if (len) {
+        memset(p->scratch->data, 0, len);
+    }
     address_space_rw(machine_dma_as(p->machine, sid), addr, attrs,
-                     p->scratch->data, len, false, &info);
+                     len ? p->scratch->data : NULL, len, false, &info);
     qtest_dma_charge(p, &info);
     if (info.faulted) {
         qtest_reply_fault(p, &info);

@@ -158,3 +158,85 @@ def test_stats_count_faults(v):
     assert int(st["faults_recorded"]) == 1
     assert int(st["fault_events"]) == 1
     assert v.qt.cmd("stats amd-iommu").startswith("FAIL")
+
+
+# ---- zero-length reads (VT-d 5.10 §3.14, §3.15) -----------------------------
+
+WO_IOVA, WO_PA = 0x13000, 0x3002000
+
+
+def zlr_unit(bios, zlr):
+    """Translation on with cap-zlr=zlr: RW, write-only pages and a hole."""
+    qt = Qtest(os.environ.get("IOMMU_SIM"),
+               sim_args(bios, dev="intel-iommu,cap-zlr=%d" % zlr))
+    vtd = Vtd(qt)
+    t = Tables(qt)
+    t.context(EDU_SID, did=3)
+    t.map(EDU_SID, RW_IOVA, RW_PA, r=1, w=1)
+    t.map(EDU_SID, WO_IOVA, WO_PA, r=0, w=1)
+    vtd.wr("RTADDR", t.root)
+    vtd.gcmd("SRTP")
+    vtd.gcmd("TE")
+    return vtd
+
+
+def zero_read(qt, iova, sid="00:02.0"):
+    return qt.cmd("dma_read %s 0x%x 0" % (sid, iova))
+
+
+def translations(qt):
+    return int(qt.stats("intel-iommu")["translations"])
+
+
+def test_zero_length_read_to_write_only_page_completes_with_zlr(bios):
+    v = zlr_unit(bios, 1)
+    assert v.field("CAP", "ZLR") == 1
+    assert zero_read(v.qt, WO_IOVA + 0x20) == "OK 0x"
+    assert v.rd("FSTS") == 0
+    assert v.frcd(0)["F"] == 0
+    assert translations(v.qt) == 1
+    # Only the zero-length form: a one-byte read is still LGN.3.
+    assert v.qt.cmd("dma_read 0x10 0x%x 1" % WO_IOVA) == "OK FAULT NO_READ"
+    assert v.qt.close() == 0
+
+
+def test_zero_length_read_to_write_only_page_faults_without_zlr(bios):
+    v = zlr_unit(bios, 0)
+    assert v.field("CAP", "ZLR") == 0
+    assert zero_read(v.qt, WO_IOVA + 0x20) == "OK FAULT NO_READ"
+    rec = v.frcd(0)
+    assert (rec["F"], rec["SID"], rec["FR"], rec["FI"]) == (
+        1, EDU_SID, FR["NO_READ"], WO_IOVA)
+    assert rec["T1"] == 1                    # recorded as a read
+    assert v.field("FSTS", "PPF") == 1
+    assert v.qt.close() == 0
+
+
+@pytest.mark.parametrize("zlr", [0, 1])
+def test_zero_length_read_reaches_the_iommu(bios, zlr):
+    """Each zero-length read is one translation, faulting as a read would
+    everywhere but on a write-only page."""
+    v = zlr_unit(bios, zlr)
+    qt = v.qt
+    assert zero_read(qt, RW_IOVA) == "OK 0x"
+    assert translations(qt) == 1
+    assert zero_read(qt, HOLE_IOVA) == "OK FAULT NO_READ"
+    assert zero_read(qt, 1 << 39) == "OK FAULT ADDR_BEYOND_AW"
+    assert zero_read(qt, RW_IOVA, sid="00:03.0") == "OK FAULT CTX_NOT_PRESENT"
+    assert translations(qt) == 4
+    assert qt.close() == 0
+
+
+def test_zero_length_read_to_interrupt_range_bypasses_remapping(bios):
+    """§3.15: no PASID, 0xFEEx_xxxx: completes without translation."""
+    v = zlr_unit(bios, 0)
+    assert zero_read(v.qt, 0xfee00000) == "OK 0x"
+    assert zero_read(v.qt, 0xfeeffffc) == "OK 0x"
+    assert translations(v.qt) == 0
+    assert v.rd("FSTS") == 0
+    assert v.qt.close() == 0
+
+
+def test_zero_length_read_without_iommu_is_empty(qt):
+    assert qt.cmd("dma_read 0x10 0x1000 0") == "OK 0x"
+    assert qt.dma_read(0x10, 0x1000, 0) == b""
