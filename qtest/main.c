@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "iommu-sim/machine.h"
+#include "iommu-sim/qdev.h"
 #include "qtest/chardev.h"
 #include "qtest/options.h"
 #include "qtest/proto.h"
@@ -41,6 +42,36 @@ static void harness_device_help(void)
     for (int i = 0; names && names[i]; i++) {
         printf("name \"%s\"\n", names[i]);
     }
+}
+
+/*
+ * -device NAME,help (or NAME,?): the device's properties on stdout.  As
+ * QEMU 7.2 does, the first such -device wins and the process exits 0
+ * before anything else is checked, even when NAME is unknown (one line
+ * on stderr then).  Returns false when no -device asked for help.
+ */
+static bool harness_device_prop_help(const HarnessOptions *o)
+{
+    for (guint i = 0; i < o->devices->len; i++) {
+        const char *spec = g_ptr_array_index(o->devices, i);
+        GError *err = NULL;
+        char *text;
+
+        if (!qdev_spec_is_help(spec)) {
+            continue;
+        }
+        text = qdev_help_text(spec, &err);
+        if (text) {
+            fputs(text, stdout);
+            g_free(text);
+        } else {
+            fprintf(stderr, "iommu-sim: -device %s: %s\n", spec,
+                    err ? err->message : "no help");
+            g_clear_error(&err);
+        }
+        return true;
+    }
+    return false;
 }
 
 /* QEMU refuses to start when the -bios image cannot be read. */
@@ -170,6 +201,9 @@ static int harness_main(HarnessOptions *o)
     }
     if (o->device_help) {
         harness_device_help();
+        return 0;
+    }
+    if (harness_device_prop_help(o)) {
         return 0;
     }
     if (!o->qtest && !o->dump_acpi) {

@@ -1,5 +1,9 @@
 """Command-line handling: QEMU's option words, one stderr line and exit
 status 1 for anything wrong."""
+import os
+import re
+import subprocess
+
 import pytest
 
 from conftest import BASE_ARGS, run_sim
@@ -92,3 +96,87 @@ def test_dump_acpi_writes_tables_and_exits_0(sim, tmp_path):
         data = f.read_bytes()
         assert f.name == data[:4].decode() + ".dat"
         assert int.from_bytes(data[4:8], "little") == len(data)
+
+
+# ---- -device NAME,help ------------------------------------------------------
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+PROP_LINE = re.compile(r"^  ([A-Za-z0-9_.-]+)=<([^>]+)>")
+
+
+def prop_help(sim, spec, extra=()):
+    r = run_sim(sim, list(extra) + ["-device", spec])
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == b""
+    lines = r.stdout.decode().splitlines()
+    props = {}
+    for line in lines[1:]:
+        m = PROP_LINE.match(line)
+        assert m, line                  # every line: name=<type> ...
+        props[m.group(1)] = line
+    return lines[0], props
+
+
+@pytest.mark.parametrize("spec", ["edu,help", "edu,?", "edu,addr=03.0,help",
+                                  "edu,help,addr=03.0"])
+def test_device_prop_help_lists_properties_and_exits_0(sim, spec):
+    header, props = prop_help(sim, spec)
+    assert header == "edu options:"
+    assert "<uint64>" in props["dma_mask"]
+    assert "default: 0xfffffff" in props["dma_mask"]
+    assert "<bool>" in props["multifunction"]
+    assert "addr" in props
+
+
+def test_device_prop_help_comes_before_qtest_and_other_devices(sim, bios):
+    """Exits at once: no -qtest needed, a later bad -device never built."""
+    header, _ = prop_help(sim, "edu,help",
+                          BASE_ARGS + ["-bios", bios, "-qtest", "stdio",
+                                       "-device", "nosuchdevice"])
+    assert header == "edu options:"
+
+
+@pytest.mark.parametrize("dev,names", [
+    ("intel-iommu", ["aw-bits", "caching-mode", "cap-zlr", "x-scalable-mode"]),
+    ("amd-iommu", ["xtsup", "pt", "device-iotlb", "mmio-base"]),
+])
+def test_device_prop_help_for_the_iommus(sim, dev, names):
+    header, props = prop_help(sim, dev + ",help")
+    assert header == dev + " options:"
+    for n in names:
+        assert n in props, n
+
+
+def test_device_prop_help_unknown_device_exits_0_like_qemu(sim):
+    r = run_sim(sim, ["-device", "nosuchdevice,help"])
+    assert r.returncode == 0
+    assert r.stdout == b""
+    (line,) = r.stderr.decode().splitlines()
+    assert line.startswith("iommu-sim: -device nosuchdevice,help: ")
+    assert "nosuchdevice" in line[len("iommu-sim: -device nosuch"):]
+    if os.access(QEMU, os.X_OK):
+        q = subprocess.run([QEMU, "-device", "nosuchdevice,help"],
+                           capture_output=True, timeout=20)
+        assert q.returncode == r.returncode
+        assert q.stdout == b"" and b"nosuchdevice" in q.stderr
+
+
+@pytest.mark.skipif(not os.access(QEMU, os.X_OK), reason="no QEMU 7.2")
+@pytest.mark.parametrize("dev", ["edu", "intel-iommu"])
+def test_device_prop_help_matches_qemu_header_and_names(sim, dev):
+    """QEMU 7.2's own list: the same header, and every property QEMU
+    shows that we model is named with the same type word where both are
+    plain types (QEMU lists more: acpi-index, rombar, ...)."""
+    q = subprocess.run([QEMU, "-device", dev + ",help"], capture_output=True,
+                       timeout=20)
+    assert q.returncode == 0
+    qlines = q.stdout.decode().splitlines()
+    header, props = prop_help(sim, dev + ",help")
+    assert header == qlines[0]
+    qprops = dict(PROP_LINE.match(l).groups() for l in qlines[1:]
+                  if PROP_LINE.match(l))
+    shared = set(qprops) & set(props)
+    assert len(shared) >= 3, shared
+    if dev == "edu":
+        for n in ("dma_mask", "multifunction"):
+            assert "<%s>" % qprops[n] in props[n]
