@@ -90,13 +90,10 @@ static bool harness_accel_is_qtest(const char *accel)
 static bool harness_parse_accel(HarnessOptions *o, const char *arg,
                                 GError **errp)
 {
-    size_t n = strcspn(arg, ",");
-    char *name = g_strndup(arg, n);
+    const char *start = strncmp(arg, "accel=", 6) == 0 ? arg + 6 : arg;
+    char *name = g_strndup(start, strcspn(start, ","));
     bool ok = true;
 
-    if (strncmp(name, "accel=", 6) == 0) {
-        memmove(name, name + 6, strlen(name + 6) + 1);
-    }
     if (strcmp(name, "qtest") && strcmp(name, "tcg") && strcmp(name, "kvm")) {
         g_set_error(errp, HARNESS_ERROR, 1, "-accel %s: invalid accelerator "
                     "'%s' (accepted: qtest, tcg, kvm)", arg, name);
