@@ -7,139 +7,84 @@
  * cache geometry activity, hits per level) carry an "amdvi." prefix.
  * docs/amdvi.md "Command buffer, caches and IVRS" has the mapping and the
  * places where the model's reading of an event is an approximation.
+ * The list and its text form are hw/timing/timing-stats.c's.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <string.h>
-
 #include "hw/amd-vi/amdvi-cache.h"
+#include "iommu-sim/timing-stats.h"
 
-typedef struct AMDVIStatItem {
-    char name[48];
-    uint64_t value;
-} AMDVIStatItem;
-
-#define AMDVI_STAT_MAX 96
-
-static TimingCacheStats amdvi_stat_of(const TimingCache *tc)
+static void amdvi_stat_pmu(const AMDVICaches *c, TimingStats *st)
 {
-    TimingCacheStats st = { 0 };
-
-    if (tc) {
-        timing_cache_get_stats(tc, &st);
-    }
-    return st;
-}
-
-static unsigned amdvi_stat_cache(AMDVIStatItem *it, unsigned n,
-                                 const TimingCache *tc)
-{
-    static const char *const fields[] = {
-        "lookups", "hits", "misses", "fills", "evictions", "invalidated",
-    };
-    TimingCacheStats st = amdvi_stat_of(tc);
-    const uint64_t v[] = { st.lookups, st.hits, st.misses, st.insertions,
-                           st.evictions, st.invalidations };
-
-    for (unsigned i = 0; i < G_N_ELEMENTS(fields); i++) {
-        g_snprintf(it[n].name, sizeof(it[n].name), "amdvi.%s.%s",
-                   tc ? timing_cache_name(tc) : "?", fields[i]);
-        it[n++].value = v[i];
-    }
-    return n;
-}
-
-static unsigned amdvi_stat_pmu(const AMDVICaches *c, AMDVIStatItem *it)
-{
-    TimingCacheStats io = amdvi_stat_of(c->iotlb);
-    TimingCacheStats dte = amdvi_stat_of(c->dte);
-    TimingCacheStats irte = amdvi_stat_of(c->irte);
+    TimingCacheStats io = timing_cache_stats_or_zero(c->iotlb);
+    TimingCacheStats dte = timing_cache_stats_or_zero(c->dte);
+    TimingCacheStats irte = timing_cache_stats_or_zero(c->irte);
     uint64_t pdc_hits = 0;
-    unsigned n = 0;
 
     for (unsigned i = 0; i < AMDVI_PDC_COUNT; i++) {
         pdc_hits += c->ctr.pdc_hits[i];
     }
-#define ITEM(nm, val) do { \
-        g_strlcpy(it[n].name, (nm), sizeof(it[n].name)); \
-        it[n++].value = (val); \
-    } while (0)
-    ITEM("mem_pass_untrans", c->ctr.mem_pass_untrans);
-    ITEM("mem_pass_pretrans", c->ctr.mem_pass_pretrans);
-    ITEM("mem_pass_excl", c->ctr.mem_pass_excl);
-    ITEM("mem_target_abort", c->ctr.mem_target_abort);
-    ITEM("mem_trans_total", c->ctr.mem_trans_total);
-    ITEM("mem_iommu_tlb_pte_hit", io.hits);
-    ITEM("mem_iommu_tlb_pte_mis", io.misses);
-    ITEM("mem_iommu_tlb_pde_hit", pdc_hits);
-    ITEM("mem_iommu_tlb_pde_mis", c->ctr.pdc_lookups - pdc_hits);
-    ITEM("mem_dte_hit", dte.hits);
-    ITEM("mem_dte_mis", dte.misses);
-    ITEM("page_tbl_read_tot", c->ctr.page_tbl_read_tot);
-    ITEM("page_tbl_read_nst", c->ctr.page_tbl_read_nst);
-    ITEM("page_tbl_read_gst", c->ctr.page_tbl_read_gst);
-    ITEM("int_dte_hit", irte.hits);
-    ITEM("int_dte_mis", irte.misses);
-    ITEM("cmd_processed", c->ctr.cmd_processed);
-    ITEM("cmd_processed_inv", c->ctr.cmd_processed_inv);
-    ITEM("tlb_inv", c->ctr.tlb_inv);
-#undef ITEM
-    return n;
+    timing_stats_add(st, "mem_pass_untrans", c->ctr.mem_pass_untrans);
+    timing_stats_add(st, "mem_pass_pretrans", c->ctr.mem_pass_pretrans);
+    timing_stats_add(st, "mem_pass_excl", c->ctr.mem_pass_excl);
+    timing_stats_add(st, "mem_target_abort", c->ctr.mem_target_abort);
+    timing_stats_add(st, "mem_trans_total", c->ctr.mem_trans_total);
+    timing_stats_add(st, "mem_iommu_tlb_pte_hit", io.hits);
+    timing_stats_add(st, "mem_iommu_tlb_pte_mis", io.misses);
+    timing_stats_add(st, "mem_iommu_tlb_pde_hit", pdc_hits);
+    timing_stats_add(st, "mem_iommu_tlb_pde_mis",
+                     c->ctr.pdc_lookups - pdc_hits);
+    timing_stats_add(st, "mem_dte_hit", dte.hits);
+    timing_stats_add(st, "mem_dte_mis", dte.misses);
+    timing_stats_add(st, "page_tbl_read_tot", c->ctr.page_tbl_read_tot);
+    timing_stats_add(st, "page_tbl_read_nst", c->ctr.page_tbl_read_nst);
+    timing_stats_add(st, "page_tbl_read_gst", c->ctr.page_tbl_read_gst);
+    timing_stats_add(st, "int_dte_hit", irte.hits);
+    timing_stats_add(st, "int_dte_mis", irte.misses);
+    timing_stats_add(st, "cmd_processed", c->ctr.cmd_processed);
+    timing_stats_add(st, "cmd_processed_inv", c->ctr.cmd_processed_inv);
+    timing_stats_add(st, "tlb_inv", c->ctr.tlb_inv);
 }
 
-static unsigned amdvi_stat_items(const AMDVICaches *c, AMDVIStatItem *it)
+static void amdvi_stat_items(const AMDVICaches *c, TimingStats *st)
 {
-    unsigned n = amdvi_stat_pmu(c, it);
+    char name[TIMING_STATS_NAME_LEN];
 
+    timing_stats_init(st);
+    amdvi_stat_pmu(c, st);
     for (unsigned l = 0; l < AMDVI_LEVEL_MAX; l++) {
-        g_snprintf(it[n].name, sizeof(it[n].name), "amdvi.iotlb.l%u_hits",
-                   l + 1);
-        it[n++].value = c->ctr.iotlb_hits_by_level[l];
+        g_snprintf(name, sizeof(name), "amdvi.iotlb.l%u_hits", l + 1);
+        timing_stats_add(st, name, c->ctr.iotlb_hits_by_level[l]);
     }
-    g_strlcpy(it[n].name, "amdvi.iotlb.range_invalidated",
-              sizeof(it[n].name));
-    it[n++].value = c->ctr.iotlb_pages_invalidated;
-    n = amdvi_stat_cache(it, n, c->dte);
-    n = amdvi_stat_cache(it, n, c->iotlb);
+    timing_stats_add(st, "amdvi.iotlb.range_invalidated",
+                     c->ctr.iotlb_pages_invalidated);
+    /* Named by each cache's own name ("?" for one not built). */
+    timing_stats_add_cache(st, "amdvi", NULL, c->dte);
+    timing_stats_add_cache(st, "amdvi", NULL, c->iotlb);
     for (unsigned i = 0; i < AMDVI_PDC_COUNT; i++) {
-        n = amdvi_stat_cache(it, n, c->pdc[i]);
+        timing_stats_add_cache(st, "amdvi", NULL, c->pdc[i]);
     }
-    n = amdvi_stat_cache(it, n, c->irte);
-    g_assert(n <= AMDVI_STAT_MAX);
-    return n;
+    timing_stats_add_cache(st, "amdvi", NULL, c->irte);
 }
 
 char *amdvi_cache_stats_text(const AMDVICaches *c)
 {
-    AMDVIStatItem it[AMDVI_STAT_MAX];
-    GString *s = g_string_new(NULL);
-    unsigned n;
+    TimingStats st;
 
     if (!c) {
-        return g_string_free(s, FALSE);
+        return g_strdup("");
     }
-    n = amdvi_stat_items(c, it);
-    for (unsigned i = 0; i < n; i++) {
-        g_string_append_printf(s, "%s%s=%" G_GUINT64_FORMAT, i ? " " : "",
-                               it[i].name, it[i].value);
-    }
-    return g_string_free(s, FALSE);
+    amdvi_stat_items(c, &st);
+    return timing_stats_text(&st);
 }
 
 bool amdvi_cache_stat(const AMDVICaches *c, const char *name, uint64_t *out)
 {
-    AMDVIStatItem it[AMDVI_STAT_MAX];
-    unsigned n;
+    TimingStats st;
 
     if (!c || !name) {
         return false;
     }
-    n = amdvi_stat_items(c, it);
-    for (unsigned i = 0; i < n; i++) {
-        if (strcmp(it[i].name, name) == 0) {
-            *out = it[i].value;
-            return true;
-        }
-    }
-    return false;
+    amdvi_stat_items(c, &st);
+    return timing_stats_find(&st, name, out);
 }
