@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hw/amd-vi/amdvi-internal.h"
+#include "hw/core/tests/iommu-test-bed.h"
 
 #define AT_RAM_SIZE (1ull << 30)
 #define AT_DEVTAB 0x100000ull       /* 2 MiB: all 65536 DTEs */
@@ -21,38 +22,28 @@
 
 typedef struct ATest {
     AMDVIState *s;
-    GuestRAM *ram;
-    MemoryRegion sys, ramr;
+    IOMMUTestBed bed;           /* RAM and the system memory map */
     AddressSpace as;
     VirtualClock *clk;
     MsiSink *msi;
     uint64_t next_table;
 } ATest;
 
+static inline bool at_props_set(void *p, const char *name, const char *value,
+                                GError **errp)
+{
+    return amdvi_props_set(p, name, value, errp);
+}
+
 static inline ATest *at_new(const char *props)
 {
     ATest *t = g_new0(ATest, 1);
     AMDVIProps p;
     GError *err = NULL;
-    gchar **kv = g_strsplit(props ? props : "", ",", -1);
 
     amdvi_props_default(&p);
-    for (gchar **i = kv; *i && **i; i++) {
-        gchar **nv = g_strsplit(*i, "=", 2);
-        ck_assert_msg(amdvi_props_set(&p, nv[0], nv[1] ? nv[1] : "", &err),
-                      "%s", err ? err->message : "?");
-        g_strfreev(nv);
-    }
-    g_strfreev(kv);
-    t->ram = guest_ram_new(AT_RAM_SIZE);
-    memory_region_init_container(&t->sys, "sys", MEMORY_REGION_SIZE_2_64);
-    memory_region_init_ram(&t->ramr, t->ram, 0, "ram", AT_RAM_SIZE);
-    memory_region_add_subregion(&t->sys, 0, &t->ramr);
-    t->clk = vclock_new();
-    t->msi = msi_sink_new(t->clk);
-    memory_region_add_subregion(&t->sys, MSI_ADDR_BASE,
-                                msi_sink_region(t->msi));
-    address_space_init(&t->as, &t->sys, "sys");
+    iommu_test_props_apply(&p, at_props_set, props);
+    iommu_test_bed_init(&t->bed, AT_RAM_SIZE, &t->as, &t->clk, &t->msi);
     t->s = amdvi_new(&p, &t->as, t->msi, t->clk, &err);
     ck_assert_msg(t->s != NULL, "%s", err ? err->message : "?");
     t->next_table = AT_TABLES;
@@ -62,14 +53,7 @@ static inline ATest *at_new(const char *props)
 static inline void at_free(ATest *t)
 {
     amdvi_free(t->s);
-    address_space_destroy(&t->as);
-    memory_region_del_subregion(&t->sys, msi_sink_region(t->msi));
-    msi_sink_free(t->msi);
-    vclock_free(t->clk);
-    memory_region_del_subregion(&t->sys, &t->ramr);
-    memory_region_destroy(&t->ramr);
-    memory_region_destroy(&t->sys);
-    guest_ram_free(t->ram);
+    iommu_test_bed_destroy(&t->bed, &t->as, t->clk, t->msi);
     g_free(t);
 }
 
@@ -85,15 +69,12 @@ static inline void at_wr(ATest *t, uint64_t off, uint64_t v, unsigned size)
 
 static inline void at_w64(ATest *t, uint64_t a, uint64_t v)
 {
-    uint64_t le = GUINT64_TO_LE(v);
-    guest_ram_write(t->ram, a, &le, 8);
+    iommu_test_ram_w64(t->bed.ram, a, v);
 }
 
 static inline uint64_t at_r64(ATest *t, uint64_t a)
 {
-    uint64_t le;
-    guest_ram_read(t->ram, a, &le, 8);
-    return GUINT64_FROM_LE(le);
+    return iommu_test_ram_r64(t->bed.ram, a);
 }
 
 static inline uint64_t at_alloc(ATest *t)
@@ -187,35 +168,25 @@ static inline uint64_t at_idx(uint64_t iova, unsigned level)
     return (iova >> (12 + 9 * (level - 1))) & 0x1ff;
 }
 
-/* Translate through devid's IOMMU region. */
-static inline IOMMUTranslation at_xlate(ATest *t, uint16_t devid,
-                                        uint64_t iova,
-                                        IOMMUAccessFlags access)
-{
-    AMDVIAddressSpace *vas;
-    IOMMUTranslation out;
-
-    amdvi_dma_as(t->s, devid);
-    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
-                                                            devid);
-    memory_region_iommu_translate(&vas->rs.iommu, iova, access,
-                                  memtxattrs_for_requester(devid), &out);
-    return out;
-}
-
 static inline IOMMUTranslation at_xlate_attrs(ATest *t, uint16_t devid,
                                               uint64_t iova,
                                               IOMMUAccessFlags access,
                                               MemTxAttrs attrs)
 {
-    AMDVIAddressSpace *vas;
     IOMMUTranslation out;
 
     amdvi_dma_as(t->s, devid);
-    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
-                                                            devid);
-    memory_region_iommu_translate(&vas->rs.iommu, iova, access, attrs, &out);
+    iommu_test_translate(t->s->spaces, devid, iova, access, attrs, &out);
     return out;
+}
+
+/* Translate through devid's IOMMU region. */
+static inline IOMMUTranslation at_xlate(ATest *t, uint16_t devid,
+                                        uint64_t iova,
+                                        IOMMUAccessFlags access)
+{
+    return at_xlate_attrs(t, devid, iova, access,
+                          memtxattrs_for_requester(devid));
 }
 
 /* Events in the log: (tail - head) / 16. */

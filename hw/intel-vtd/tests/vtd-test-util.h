@@ -11,6 +11,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "hw/core/tests/iommu-test-bed.h"
 #include "hw/intel-vtd/vtd-internal.h"
 
 #define VT_RAM_SIZE (1ull << 30)
@@ -19,38 +20,28 @@
 
 typedef struct VTest {
     VTDState *s;
-    GuestRAM *ram;
-    MemoryRegion sys, ramr;
+    IOMMUTestBed bed;           /* RAM and the system memory map */
     AddressSpace as;
     VirtualClock *clk;
     MsiSink *msi;
     uint64_t next_table;
 } VTest;
 
+static inline bool vt_props_set(void *p, const char *name, const char *value,
+                                GError **errp)
+{
+    return vtd_props_set(p, name, value, errp);
+}
+
 static inline VTest *vt_new(const char *props)
 {
     VTest *t = g_new0(VTest, 1);
     VTDProps p;
     GError *err = NULL;
-    gchar **kv = g_strsplit(props ? props : "", ",", -1);
 
     vtd_props_default(&p);
-    for (gchar **i = kv; *i && **i; i++) {
-        gchar **nv = g_strsplit(*i, "=", 2);
-        ck_assert_msg(vtd_props_set(&p, nv[0], nv[1] ? nv[1] : "", &err),
-                      "%s", err ? err->message : "?");
-        g_strfreev(nv);
-    }
-    g_strfreev(kv);
-    t->ram = guest_ram_new(VT_RAM_SIZE);
-    memory_region_init_container(&t->sys, "sys", MEMORY_REGION_SIZE_2_64);
-    memory_region_init_ram(&t->ramr, t->ram, 0, "ram", VT_RAM_SIZE);
-    memory_region_add_subregion(&t->sys, 0, &t->ramr);
-    t->clk = vclock_new();
-    t->msi = msi_sink_new(t->clk);
-    memory_region_add_subregion(&t->sys, MSI_ADDR_BASE,
-                                msi_sink_region(t->msi));
-    address_space_init(&t->as, &t->sys, "sys");
+    iommu_test_props_apply(&p, vt_props_set, props);
+    iommu_test_bed_init(&t->bed, VT_RAM_SIZE, &t->as, &t->clk, &t->msi);
     t->s = vtd_new(&p, &t->as, t->msi, t->clk, &err);
     ck_assert_msg(t->s != NULL, "%s", err ? err->message : "?");
     t->next_table = 0x200000;
@@ -60,14 +51,7 @@ static inline VTest *vt_new(const char *props)
 static inline void vt_free(VTest *t)
 {
     vtd_free(t->s);
-    address_space_destroy(&t->as);
-    memory_region_del_subregion(&t->sys, msi_sink_region(t->msi));
-    msi_sink_free(t->msi);
-    vclock_free(t->clk);
-    memory_region_del_subregion(&t->sys, &t->ramr);
-    memory_region_destroy(&t->ramr);
-    memory_region_destroy(&t->sys);
-    guest_ram_free(t->ram);
+    iommu_test_bed_destroy(&t->bed, &t->as, t->clk, t->msi);
     g_free(t);
 }
 
@@ -83,15 +67,12 @@ static inline void vt_wr(VTest *t, uint64_t off, uint64_t v, unsigned size)
 
 static inline void vt_ram_w64(VTest *t, uint64_t a, uint64_t v)
 {
-    uint64_t le = GUINT64_TO_LE(v);
-    guest_ram_write(t->ram, a, &le, 8);
+    iommu_test_ram_w64(t->bed.ram, a, v);
 }
 
 static inline uint64_t vt_ram_r64(VTest *t, uint64_t a)
 {
-    uint64_t le;
-    guest_ram_read(t->ram, a, &le, 8);
-    return GUINT64_FROM_LE(le);
+    return iommu_test_ram_r64(t->bed.ram, a);
 }
 
 static inline uint64_t vt_alloc_table(VTest *t)
@@ -163,11 +144,9 @@ static inline void vt_map(VTest *t, uint64_t root, unsigned levels,
 static inline void vt_translate(VTest *t, uint16_t sid, uint64_t iova,
                                 IOMMUAccessFlags acc, IOMMUTranslation *out)
 {
-    VTDAddressSpace *vas;
     vtd_dma_as(t->s, sid);
-    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces, sid);
-    memory_region_iommu_translate(&vas->rs.iommu, iova, acc,
-                                  memtxattrs_for_requester(sid), out);
+    iommu_test_translate(t->s->spaces, sid, iova, acc,
+                         memtxattrs_for_requester(sid), out);
 }
 
 static inline uint64_t vt_frcd(VTest *t, unsigned i, unsigned word)
