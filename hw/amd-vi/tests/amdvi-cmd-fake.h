@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hw/amd-vi/amdvi-internal.h"
+#include "hw/core/tests/iommu-test-bed.h"
 #include "specs/amdvi-commands.h"
 #include "specs/amdvi-regs-table.h"
 
@@ -101,9 +102,7 @@ static Unit *unit_new(uint64_t efr)
     AMDVIState *s = &u->s;
 
     memset(&fake, 0, sizeof(fake));
-    u->ram = guest_ram_new(RAM_SIZE);
-    memory_region_init_ram(&u->ram_mr, u->ram, 0, "ram", RAM_SIZE);
-    address_space_init(&u->as, &u->ram_mr, "dma");
+    u->ram = iommu_test_flat_init(&u->ram_mr, &u->as, RAM_SIZE);
     s->dma_as = &u->as;
     s->regs = regfile_new(&amdvi_regfile_spec, AMDVI_MMIO_SIZE);
     s->efr = efr;
@@ -122,9 +121,7 @@ static void unit_free(Unit *u)
     amdvi_cmd_free(u->s.cmd);
     iommu_requester_spaces_free(u->s.spaces);
     regfile_free(u->s.regs);
-    address_space_destroy(&u->as);
-    memory_region_destroy(&u->ram_mr);
-    guest_ram_free(u->ram);
+    iommu_test_flat_destroy(u->ram, &u->ram_mr, &u->as);
     g_free(u);
 }
 
@@ -165,10 +162,7 @@ static void put_cmd(Unit *u, unsigned slot, const uint64_t c[2])
 
 static uint64_t ram64(Unit *u, uint64_t a)
 {
-    uint64_t v;
-
-    guest_ram_read(u->ram, a, &v, 8);
-    return GUINT64_FROM_LE(v);
+    return iommu_test_ram_r64(u->ram, a);
 }
 
 static void cw(uint64_t c[2], bool st, bool irq, uint64_t addr,

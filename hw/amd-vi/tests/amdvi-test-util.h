@@ -42,7 +42,8 @@ static inline ATest *at_new(const char *props)
     GError *err = NULL;
 
     amdvi_props_default(&p);
-    iommu_test_props_apply(&p, at_props_set, props);
+    ck_assert_msg(iommu_test_props_apply(&p, at_props_set, props, &err),
+                  "%s", err ? err->message : "?");
     iommu_test_bed_init(&t->bed, AT_RAM_SIZE, &t->as, &t->clk, &t->msi);
     t->s = amdvi_new(&p, &t->as, t->msi, t->clk, &err);
     ck_assert_msg(t->s != NULL, "%s", err ? err->message : "?");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/core/tests/iommu-test-bed.h"
 #include "hw/intel-vtd/vtd-internal.h"
 #include "hw/intel-vtd/vtd-cache.h"
 #include "hw/intel-vtd/vtd-inv.h"
@@ -55,9 +56,7 @@ static Unit *unit_new(uint64_t ecap_extra, uint32_t ver)
     Unit *u = g_new0(Unit, 1);
     VTDState *s = &u->s;
 
-    u->ram = guest_ram_new(64 << 20);
-    memory_region_init_ram(&u->ram_mr, u->ram, 0, "ram", 64 << 20);
-    address_space_init(&u->as, &u->ram_mr, "dma");
+    u->ram = iommu_test_flat_init(&u->ram_mr, &u->as, 64 << 20);
     s->dma_as = &u->as;
     s->regs = regfile_new(&vtd_regfile_spec, 0x1000);
     s->cap = QEMU_CAP;
@@ -79,9 +78,7 @@ static void unit_free(Unit *u)
     vtd_inv_free(u->s.inv);
     vtd_cache_free(u->s.caches);
     regfile_free(u->s.regs);
-    address_space_destroy(&u->as);
-    memory_region_destroy(&u->ram_mr);
-    guest_ram_free(u->ram);
+    iommu_test_flat_destroy(u->ram, &u->ram_mr, &u->as);
     g_free(u);
 }
 
@@ -132,10 +129,7 @@ static void wait_desc(uint64_t *d, uint32_t data, uint64_t addr, bool sw,
 
 static uint32_t ram32(Unit *u, uint64_t a)
 {
-    uint32_t v;
-
-    guest_ram_read(u->ram, a, &v, 4);
-    return GUINT32_FROM_LE(v);
+    return iommu_test_ram_r32(u->ram, a);
 }
 
 START_TEST(test_inv_qi_enable_linux_sequence)

@@ -40,7 +40,8 @@ static inline VTest *vt_new(const char *props)
     GError *err = NULL;
 
     vtd_props_default(&p);
-    iommu_test_props_apply(&p, vt_props_set, props);
+    ck_assert_msg(iommu_test_props_apply(&p, vt_props_set, props, &err),
+                  "%s", err ? err->message : "?");
     iommu_test_bed_init(&t->bed, VT_RAM_SIZE, &t->as, &t->clk, &t->msi);
     t->s = vtd_new(&p, &t->as, t->msi, t->clk, &err);
     ck_assert_msg(t->s != NULL, "%s", err ? err->message : "?");
