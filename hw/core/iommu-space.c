@@ -14,6 +14,7 @@ struct IOMMURequesterSpaces {
     char *prefix;
     const IOMMUMemoryRegionOps *ops;
     MsiSink *msi;
+    const IOMMUMemoryRegionOps *intr_ops;   /* NULL: plain MSI alias */
     size_t space_size;
     GHashTable *by_id;          /* requester id -> IOMMURequesterSpace */
 };
@@ -24,7 +25,7 @@ static void iommu_space_destroy(gpointer data)
 
     address_space_destroy(&rs->as);
     memory_region_del_subregion(&rs->root, &rs->iommu);
-    if (rs->intr.type == MR_ALIAS) {
+    if (rs->intr.type == MR_ALIAS || rs->intr.type == MR_IOMMU) {
         memory_region_del_subregion(&rs->root, &rs->intr);
         memory_region_destroy(&rs->intr);
     }
@@ -47,6 +48,14 @@ IOMMURequesterSpaces *iommu_requester_spaces_new(
     set->by_id = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        iommu_space_destroy);
     return set;
+}
+
+void iommu_requester_spaces_set_intr_ops(IOMMURequesterSpaces *set,
+                                         const IOMMUMemoryRegionOps *ops)
+{
+    /* Spaces already built keep their window: set it before the first. */
+    g_assert(g_hash_table_size(set->by_id) == 0);
+    set->intr_ops = ops;
 }
 
 void iommu_requester_spaces_free(IOMMURequesterSpaces *set)
@@ -91,8 +100,14 @@ IOMMURequesterSpace *iommu_requester_space_get(IOMMURequesterSpaces *set,
     memory_region_add_subregion(&rs->root, 0, &rs->iommu);
     if (set->msi) {
         intr_name = g_strconcat(set->prefix, "-intr", NULL);
-        memory_region_init_alias(&rs->intr, intr_name,
-                                 msi_sink_region(set->msi), 0, MSI_ADDR_SIZE);
+        if (set->intr_ops) {
+            memory_region_init_iommu(&rs->intr, set->intr_ops, rs, intr_name,
+                                     MSI_ADDR_SIZE);
+        } else {
+            memory_region_init_alias(&rs->intr, intr_name,
+                                     msi_sink_region(set->msi), 0,
+                                     MSI_ADDR_SIZE);
+        }
         memory_region_add_subregion_overlap(&rs->root, MSI_ADDR_BASE,
                                             &rs->intr, 1);
         g_free(intr_name);

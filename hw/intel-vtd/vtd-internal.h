@@ -224,6 +224,9 @@ struct VTDState {
     MemoryRegion mmio;
 
     IOMMURequesterSpaces *spaces;   /* sid -> VTDAddressSpace */
+    /* §3.15 gate behind every requester's interrupt window (if msi). */
+    MemoryRegion intr_gate;
+    AddressSpace intr_as;
 
     /* Derived once at realize from CAP/ECAP (read-only afterwards). */
     uint64_t cap;
@@ -387,6 +390,13 @@ uint64_t vtd_ss_input_limit(const VTDState *s, const VTDContext *ctx);
 /* --- vtd-translate.c ------------------------------------------------ */
 
 extern const IOMMUMemoryRegionOps vtd_iommu_ops;
+
+/* --- vtd-intr-range.c (§3.15) --------------------------------------- */
+
+extern const IOMMUMemoryRegionOps vtd_intr_range_ops;
+/* At vtd_new, right after the spaces set; fini after it is freed. */
+void vtd_intr_range_init(VTDState *s);
+void vtd_intr_range_fini(VTDState *s);
 
 /* --- vtd-fault.c (§7.2, §7.3, §11.4.7) ------------------------------ */
 

@@ -232,6 +232,7 @@ VTDState *vtd_new(const VTDProps *props, AddressSpace *dma_as, MsiSink *msi,
     regfile_init_mmio(&s->mmio, s->regs, "intel-iommu", VTD_MMIO_SIZE);
     s->spaces = iommu_requester_spaces_new("vtd", &vtd_iommu_ops, msi,
                                            sizeof(VTDAddressSpace));
+    vtd_intr_range_init(s);
     s->caches = vtd_cache_new(s);
     vtd_reset(s);
     return s;
@@ -256,6 +257,7 @@ void vtd_free(VTDState *s)
         return;
     }
     iommu_requester_spaces_free(s->spaces);
+    vtd_intr_range_fini(s);
     vtd_cache_free(s->caches);
     vtd_inv_free(s->inv);
     memory_region_destroy(&s->mmio);
@@ -267,8 +269,9 @@ void vtd_free(VTDState *s)
 
 /*
  * A requester's view: the IOMMU region over the whole space, and above
- * it the interrupt window: requests-without-PASID to 0xFEEx_xxxx are
- * interrupt requests, never translated (§3.15).
+ * it the interrupt window, whose own rules (§3.15: DWORD writes without
+ * PASID are interrupts, other reads and writes there fault) are in
+ * vtd-intr-range.c.
  */
 G_STATIC_ASSERT(offsetof(VTDAddressSpace, rs) == 0);
 

@@ -151,7 +151,8 @@ typedef struct MsiSink MsiSink;
 typedef struct IOMMURequesterSpace {
     MemoryRegion root;          /* container: IOMMU region + MSI window */
     MemoryRegion iommu;
-    MemoryRegion intr;          /* alias of the MSI sink; MR_ALIAS if made */
+    MemoryRegion intr;          /* MSI window: MR_ALIAS of the sink, or
+                                 * MR_IOMMU with the vendor's intr_ops */
     AddressSpace as;
 } IOMMURequesterSpace;
 
@@ -165,6 +166,17 @@ typedef struct IOMMURequesterSpaces IOMMURequesterSpaces;
 IOMMURequesterSpaces *iommu_requester_spaces_new(
     const char *prefix, const IOMMUMemoryRegionOps *ops, MsiSink *msi,
     size_t space_size);
+/*
+ * Optional, before the first space is built: make each requester's
+ * interrupt window an IOMMU region with these ops (opaque: the space, as
+ * for the main region; iova: the offset into the window) instead of a
+ * plain alias of the MSI sink, for a vendor whose rule depends on the
+ * request (VT-d 5.10 §3.15: only DWORD writes without PASID are
+ * interrupts; reads are blocked as faults).  Without it (AMD-Vi) every
+ * access to the window goes to the sink.
+ */
+void iommu_requester_spaces_set_intr_ops(IOMMURequesterSpaces *set,
+                                         const IOMMUMemoryRegionOps *ops);
 /* Destroys every space and the set; NULL is a no-op. */
 void iommu_requester_spaces_free(IOMMURequesterSpaces *set);
 /*

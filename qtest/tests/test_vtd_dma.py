@@ -240,3 +240,62 @@ def test_zero_length_read_to_interrupt_range_bypasses_remapping(bios):
 def test_zero_length_read_without_iommu_is_empty(qt):
     assert qt.cmd("dma_read 0x10 0x1000 0") == "OK 0x"
     assert qt.dma_read(0x10, 0x1000, 0) == b""
+
+
+# ---- requests to the interrupt address range (VT-d 5.10 §3.15) --------------
+# Without PASID: a DWORD write is an interrupt; other reads and writes are
+# blocked and recorded (reason Eh, OUTPUT_IN_INTR_RANGE); with TE off the
+# range behaves as without an IOMMU.
+
+def device_msis(qt):
+    """MSIs seen since the last call, without the unit's fault events."""
+    return [m.split() for m in msi_lines(qt)
+            if int(m.split()[2], 16) != FEADDR]
+
+
+def test_interrupt_range_read_faults_with_te_on(v):
+    v.qt.msi_intercept(True)
+    assert v.qt.cmd("dma_read 0x10 0xfee00000 4") == \
+        "OK FAULT OUTPUT_IN_INTR_RANGE"
+    rec = v.frcd(0)
+    assert (rec["F"], rec["SID"], rec["FR"], rec["FI"]) == (
+        1, EDU_SID, FR["OUTPUT_IN_INTR_RANGE"], 0xfee00000)
+    assert rec["T1"] == 1                    # a read
+    assert v.field("FSTS", "PPF") == 1
+    assert device_msis(v.qt) == []
+    assert int(v.qt.stats("intel-iommu")["faults"]) == 1
+
+
+def test_interrupt_range_dword_write_is_an_msi_with_te_on(v):
+    v.qt.msi_intercept(True)
+    assert v.qt.cmd("dma_write 0x10 0xfee00000 0x31000000") == "OK"
+    (m,) = device_msis(v.qt)
+    assert int(m[2], 16) == 0xfee00000 and int(m[3], 16) == 0x31
+    assert v.rd("FSTS") == 0
+    assert v.frcd(0)["F"] == 0
+
+
+@pytest.mark.parametrize("data", ["0x3100", "0x3100000032000000"])
+def test_interrupt_range_non_dword_write_faults_with_te_on(v, data):
+    v.qt.msi_intercept(True)
+    v.qt.cmd("dma_write 0x10 0xfee00000 %s" % data)
+    assert device_msis(v.qt) == []
+    rec = v.frcd(0)
+    assert (rec["F"], rec["FR"], rec["FI"]) == (
+        1, FR["OUTPUT_IN_INTR_RANGE"], 0xfee00000)
+    assert rec["T1"] == 0                    # a write
+    assert v.field("FSTS", "PPF") == 1
+
+
+def test_interrupt_range_with_te_off_is_as_without_iommu(bios):
+    qt = Qtest(os.environ.get("IOMMU_SIM"), sim_args(bios))
+    vtd = Vtd(qt)
+    qt.msi_intercept(True)
+    assert qt.cmd("dma_read 0x10 0xfee00000 4") == "OK 0x00000000"
+    assert qt.cmd("dma_write 0x10 0xfee00000 0x41000000") == "OK"
+    qt.cmd("dma_write 0x10 0xfee00000 0x4100")      # dropped by the sink
+    (m,) = device_msis(qt)
+    assert int(m[3], 16) == 0x41
+    assert vtd.rd("FSTS") == 0
+    assert int(qt.stats("intel-iommu")["faults"]) == 0
+    assert qt.close() == 0
