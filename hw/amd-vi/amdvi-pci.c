@@ -385,10 +385,12 @@ static char *amdvi_pci_stats(Device *dev, const char *which)
 
 static const Property amdvi_pci_props_table[] = {
     PCI_DEVICE_PROPERTIES,
-    AMDVI_STR_PROP("intremap", intremap, "auto", "on, off or auto (QEMU)"),
-    AMDVI_STR_PROP("device-iotlb", device_iotlb, "off", "ATS (QEMU)"),
-    AMDVI_STR_PROP("pt", pt, "on", "pass-through (QEMU)"),
-    AMDVI_STR_PROP("xtsup", xtsup, "off", "EFR.XTSup, x2APIC (QEMU)"),
+    /* "<type>" heads: the type help shows (hw/machine/qdev.c), as QEMU's. */
+    AMDVI_STR_PROP("intremap", intremap, "auto",
+                   "<OnOffAuto> on/off/auto (QEMU)"),
+    AMDVI_STR_PROP("device-iotlb", device_iotlb, "off", "<bool> ATS (QEMU)"),
+    AMDVI_STR_PROP("pt", pt, "on", "<bool> pass-through (QEMU)"),
+    AMDVI_STR_PROP("xtsup", xtsup, "off", "<bool> EFR.XTSup, x2APIC (QEMU)"),
     AMDVI_STR_PROP("efr-profile", efr_profile, "qemu",
                    "EFR: qemu (0x29d3, QEMU 7.2) or zen (EPYC)"),
     AMDVI_STR_PROP("x-efr", x_efr, NULL, "replace the profile's EFR"),

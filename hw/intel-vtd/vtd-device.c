@@ -21,35 +21,66 @@
 
 /*
  * Every property vtd_props_set() accepts (docs/vtd.md), in help order:
- * X(field of VTDDeviceProps, property name).
+ * X(field of VTDDeviceProps, property name, help).  Values stay strings
+ * for the model's own parser; help names the real type first ("<uint8>",
+ * hw/machine/qdev.c) and the default as QEMU 7.2's -device
+ * intel-iommu,help shows it for QEMU's properties.
  */
 #define VTD_DEV_CACHE_PROPS(X, f, n)                                    \
-    X(f##_entries, n "-entries") X(f##_ways, n "-ways")                 \
-    X(f##_replacement, n "-replacement")
+    X(f##_entries, n "-entries", "<uint32> " n ": total entries")       \
+    X(f##_ways, n "-ways", "<uint32> " n ": entries per set")           \
+    X(f##_replacement, n "-replacement",                                \
+      "<str> " n ": lru, plru, fifo or random")
+#define VTD_OVR(t, what) "<" t "> override of " what " (default: profile's)"
 #define VTD_DEV_PROPS(X)                                                \
     /* QEMU 7.2's intel-iommu */                                        \
-    X(aw_bits, "aw-bits") X(caching_mode, "caching-mode")               \
-    X(intremap, "intremap") X(eim, "eim")                               \
-    X(scalable_mode, "x-scalable-mode") X(pasid_mode, "x-pasid-mode")   \
-    X(device_iotlb, "device-iotlb") X(pt, "pt")                         \
-    X(dma_drain, "dma-drain") X(dma_translation, "dma-translation")     \
-    X(snoop_control, "snoop-control")                                   \
+    X(aw_bits, "aw-bits", "<uint8>  (default: 39)")                     \
+    X(caching_mode, "caching-mode", "<bool>  (default: false)")         \
+    X(intremap, "intremap", "<OnOffAuto> on/off/auto (default: \"auto\")") \
+    X(eim, "eim", "<OnOffAuto> on/off/auto (default: \"auto\")")         \
+    X(scalable_mode, "x-scalable-mode", "<bool>  (default: false)")     \
+    X(pasid_mode, "x-pasid-mode", "<bool>  (default: false)")           \
+    X(device_iotlb, "device-iotlb", "<bool>  (default: false)")         \
+    X(pt, "pt", "<bool>  (default: true)")                              \
+    X(dma_drain, "dma-drain", "<bool>  (default: true)")                \
+    X(dma_translation, "dma-translation", "<bool>  (default: true)")    \
+    X(snoop_control, "snoop-control", "<bool>  (default: false)")       \
     /* this model's: profile, whole registers, CAP/ECAP fields */       \
-    X(cap_profile, "cap-profile") X(spec_version, "spec-version")       \
-    X(x_cap, "x-cap") X(x_ecap, "x-ecap") X(x_haw_bits, "x-haw-bits")   \
-    X(cap_nfr, "cap-nfr") X(cap_fro, "cap-fro")                         \
-    X(cap_sagaw, "cap-sagaw") X(cap_sllps, "cap-sllps")                 \
-    X(cap_mgaw, "cap-mgaw") X(cap_plmr, "cap-plmr")                     \
-    X(cap_phmr, "cap-phmr") X(cap_cm, "cap-cm") X(cap_psi, "cap-psi")   \
-    X(cap_mamv, "cap-mamv") X(cap_zlr, "cap-zlr")                       \
-    X(cap_rwbf, "cap-rwbf") X(cap_nd, "cap-nd")                         \
-    X(cap_esrtps, "cap-esrtps") X(cap_esirtps, "cap-esirtps")           \
-    X(ecap_iro, "ecap-iro") X(ecap_qi, "ecap-qi") X(ecap_ir, "ecap-ir") \
-    X(ecap_pt, "ecap-pt") X(ecap_adms, "ecap-adms")                     \
-    X(ecap_sc, "ecap-sc") X(ecap_dt, "ecap-dt")                         \
-    X(ecap_eim, "ecap-eim") X(ecap_smts, "ecap-smts")                   \
+    X(cap_profile, "cap-profile",                                       \
+      "<str> CAP/ECAP profile: qemu or broadwell-ep (default: qemu)")   \
+    X(spec_version, "spec-version", VTD_OVR("uint32", "VER_REG"))       \
+    X(x_cap, "x-cap", VTD_OVR("uint64", "the whole CAP_REG"))           \
+    X(x_ecap, "x-ecap", VTD_OVR("uint64", "the whole ECAP_REG"))        \
+    X(x_haw_bits, "x-haw-bits", VTD_OVR("uint8", "the host address width")) \
+    X(cap_nfr, "cap-nfr", VTD_OVR("uint64", "CAP.NFR"))                 \
+    X(cap_fro, "cap-fro", VTD_OVR("uint64", "CAP.FRO"))                 \
+    X(cap_sagaw, "cap-sagaw", VTD_OVR("uint64", "CAP.SAGAW"))           \
+    X(cap_sllps, "cap-sllps", VTD_OVR("uint64", "CAP.SSLPS"))           \
+    X(cap_mgaw, "cap-mgaw", VTD_OVR("uint64", "CAP.MGAW"))              \
+    X(cap_plmr, "cap-plmr", VTD_OVR("uint64", "CAP.PLMR"))              \
+    X(cap_phmr, "cap-phmr", VTD_OVR("uint64", "CAP.PHMR"))              \
+    X(cap_cm, "cap-cm", VTD_OVR("uint64", "CAP.CM"))                    \
+    X(cap_psi, "cap-psi", VTD_OVR("uint64", "CAP.PSI"))                 \
+    X(cap_mamv, "cap-mamv", VTD_OVR("uint64", "CAP.MAMV"))              \
+    X(cap_zlr, "cap-zlr", VTD_OVR("uint64", "CAP.ZLR"))                 \
+    X(cap_rwbf, "cap-rwbf", VTD_OVR("uint64", "CAP.RWBF"))              \
+    X(cap_nd, "cap-nd", VTD_OVR("uint64", "CAP.ND"))                    \
+    X(cap_esrtps, "cap-esrtps", VTD_OVR("uint64", "CAP.ESRTPS"))        \
+    X(cap_esirtps, "cap-esirtps", VTD_OVR("uint64", "CAP.ESIRTPS"))     \
+    X(ecap_iro, "ecap-iro", VTD_OVR("uint64", "ECAP.IRO"))              \
+    X(ecap_qi, "ecap-qi", VTD_OVR("uint64", "ECAP.QI"))                 \
+    X(ecap_ir, "ecap-ir", VTD_OVR("uint64", "ECAP.IR"))                 \
+    X(ecap_pt, "ecap-pt", VTD_OVR("uint64", "ECAP.PT"))                 \
+    X(ecap_adms, "ecap-adms", VTD_OVR("uint64", "ECAP.ADMS"))           \
+    X(ecap_sc, "ecap-sc", VTD_OVR("uint64", "ECAP.SC"))                 \
+    X(ecap_dt, "ecap-dt", VTD_OVR("uint64", "ECAP.DT"))                 \
+    X(ecap_eim, "ecap-eim", VTD_OVR("uint64", "ECAP.EIM"))              \
+    X(ecap_smts, "ecap-smts", VTD_OVR("uint64", "ECAP.SMTS"))           \
     /* hw/timing */                                                     \
-    X(timing, "timing") X(timing_trace, "timing-trace")                 \
+    X(timing, "timing",                                                 \
+      "<str> cost model: ideal or broadwell-ep (default: ideal)")     \
+    X(timing_trace, "timing-trace",                                     \
+      "<str> write a Chrome/Perfetto trace JSON to FILE")               \
     /* cache geometry (vtd-cache.c) */                                  \
     VTD_DEV_CACHE_PROPS(X, cc, "cc")                                    \
     VTD_DEV_CACHE_PROPS(X, iotlb, "iotlb")                              \
@@ -60,7 +91,7 @@
     VTD_DEV_CACHE_PROPS(X, iec, "iec")
 
 /* The strings as given; NULL: not given (the model's default applies). */
-#define VTD_DEV_FIELD(f, n) char *f;
+#define VTD_DEV_FIELD(f, n, h) char *f;
 typedef struct VTDDeviceProps {
     VTD_DEV_PROPS(VTD_DEV_FIELD)
 } VTDDeviceProps;
@@ -73,10 +104,9 @@ typedef struct VTDDevice {
     bool mmio_mapped;
 } VTDDevice;
 
-#define VTD_DEV_PROP(f, n)                                              \
+#define VTD_DEV_PROP(f, n, h)                                           \
     { .name = n, .type = PROP_STRING,                                  \
-      .offset = offsetof(VTDDevice, p.f),                              \
-      .description = "see docs/vtd.md (default: as QEMU 7.2)" },
+      .offset = offsetof(VTDDevice, p.f), .description = h },
 
 static const Property vtd_dev_props[] = {
     VTD_DEV_PROPS(VTD_DEV_PROP)

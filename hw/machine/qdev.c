@@ -350,21 +350,63 @@ bool qdev_spec_is_help(const char *spec)
     return help;
 }
 
+/*
+ * The type word help shows.  A PROP_STRING the model parses itself may
+ * name its real type at the head of its description ("<uint8> rest"), so
+ * help reads as QEMU's while the model keeps its parser and messages;
+ * *desc is then the rest.  A pci-devfn shows as QEMU's "int32".
+ */
+static char *qdev_help_type(const Property *p, const char **desc)
+{
+    const char *d = *desc, *end;
+
+    if (p->type == PROP_STRING && d && d[0] == '<' &&
+        (end = strchr(d, '>')) != NULL) {
+        *desc = end[1] == ' ' ? end + 2 : end + 1;
+        return g_strndup(d + 1, (size_t)(end - d - 1));
+    }
+    return g_strdup(p->type == PROP_PCI_DEVFN ? "int32"
+                                              : qdev_type_names[p->type]);
+}
+
+/*
+ * One property as QEMU 7.2 prints it: "  name=<type>", padded to 24
+ * columns and " - description (default: value)" when there is either;
+ * a description's own "(default: ...)" gives way to defval, so the line
+ * names one default.
+ */
+static void qdev_help_line(GString *s, const Property *p)
+{
+    const char *desc = p->description;
+    char *type = qdev_help_type(p, &desc);
+    char *head = g_strdup_printf("%s=<%s>", p->name, type);
+    const char *own = desc ? strstr(desc, " (default:") : NULL;
+    int dlen = desc ? (int)strlen(desc) : 0;
+
+    if (own && p->defval) {
+        dlen = (int)(own - desc);
+    }
+    g_string_append_printf(s, "  %s", head);
+    if (dlen || p->defval) {
+        g_string_append_printf(s, "%*s - %.*s",
+                               (int)MAX(0, 22 - (long)strlen(head)), "",
+                               dlen, dlen ? desc : "");
+    }
+    if (p->defval) {
+        g_string_append_printf(s, " (default: %s)", p->defval);
+    }
+    g_string_append_c(s, '\n');
+    g_free(head);
+    g_free(type);
+}
+
 static char *qdev_help_props(const DeviceClass *klass)
 {
     GString *s = g_string_new(NULL);
 
     g_string_append_printf(s, "%s options:\n", klass->name);
     for (const Property *p = klass->props; p && p->name; p++) {
-        g_string_append_printf(s, "  %s=<%s>", p->name,
-                               qdev_type_names[p->type]);
-        if (p->description) {
-            g_string_append_printf(s, " - %s", p->description);
-        }
-        if (p->defval) {
-            g_string_append_printf(s, " (default: %s)", p->defval);
-        }
-        g_string_append_c(s, '\n');
+        qdev_help_line(s, p);
     }
     return g_string_free(s, false);
 }

@@ -180,3 +180,66 @@ def test_device_prop_help_matches_qemu_header_and_names(sim, dev):
     if dev == "edu":
         for n in ("dma_mask", "multifunction"):
             assert "<%s>" % qprops[n] in props[n]
+
+
+QEMU_VTD_HELP = {       # QEMU 7.2's -device intel-iommu,help, verbatim
+    "aw-bits": "  aw-bits=<uint8>        -  (default: 39)",
+    "caching-mode": "  caching-mode=<bool>    -  (default: false)",
+    "device-iotlb": "  device-iotlb=<bool>    -  (default: false)",
+    "dma-drain": "  dma-drain=<bool>       -  (default: true)",
+    "dma-translation": "  dma-translation=<bool> -  (default: true)",
+    "eim": '  eim=<OnOffAuto>        - on/off/auto (default: "auto")',
+    "intremap": '  intremap=<OnOffAuto>   - on/off/auto (default: "auto")',
+    "pt": "  pt=<bool>              -  (default: true)",
+    "snoop-control": "  snoop-control=<bool>   -  (default: false)",
+    "x-pasid-mode": "  x-pasid-mode=<bool>    -  (default: false)",
+    "x-scalable-mode": "  x-scalable-mode=<bool> -  (default: false)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(QEMU_VTD_HELP))
+def test_device_prop_help_intel_iommu_types_and_defaults_as_qemu(sim, name):
+    _, props = prop_help(sim, "intel-iommu,help")
+    assert props[name] == QEMU_VTD_HELP[name]
+
+
+def test_device_prop_help_intel_iommu_lines_equal_qemus(sim):
+    """Live check against QEMU 7.2 for every property both list."""
+    if not os.access(QEMU, os.X_OK):
+        pytest.skip("no QEMU 7.2")
+    q = subprocess.run([QEMU, "-device", "intel-iommu,help"],
+                       capture_output=True, timeout=20)
+    qprops = {PROP_LINE.match(l).group(1): l
+              for l in q.stdout.decode().splitlines()[1:]}
+    _, props = prop_help(sim, "intel-iommu,help")
+    shared = set(qprops) & set(props)
+    assert len(shared) == 11, shared
+    for n in shared:
+        assert props[n] == qprops[n]
+
+
+def test_device_prop_help_model_props_are_typed_not_str(sim):
+    _, props = prop_help(sim, "intel-iommu,help")
+    assert "cap-zlr=<uint64>" in props["cap-zlr"]
+    assert "iotlb-entries=<uint32>" in props["iotlb-entries"]
+    assert "cap-profile=<str>" in props["cap-profile"]
+    assert "(default: qemu)" in props["cap-profile"]
+    # amd-iommu's QEMU properties name their QEMU types too.
+    _, amd = prop_help(sim, "amd-iommu,help")
+    assert amd["pt"].startswith("  pt=<bool> ")
+    assert amd["device-iotlb"].startswith("  device-iotlb=<bool> ")
+    assert amd["intremap"].startswith("  intremap=<OnOffAuto> ")
+
+
+@pytest.mark.parametrize("dev", ["edu", "intel-iommu", "amd-iommu"])
+def test_device_prop_help_names_one_default_per_line(sim, dev):
+    _, props = prop_help(sim, dev + ",help")
+    for line in props.values():
+        assert line.count("(default:") <= 1, line
+
+
+def test_device_prop_help_edu_addr_as_qemu(sim):
+    _, props = prop_help(sim, "edu,help")
+    assert props["addr"].startswith("  addr=<int32>           - ")
+    assert props["addr"].endswith(" (default: -1)")
+    assert "first free" not in props["addr"]
