@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -79,6 +80,35 @@ static bool chr_parse(const char *spec, ChrSpec *cs, GError **errp)
     return ok;
 }
 
+/*
+ * Listen on path such that the path appears only once it accepts
+ * connections: bind a temporary name, listen, then rename it into place.
+ * Binding path itself would let a client that polls for the file connect
+ * between bind() and listen() and be refused.
+ */
+static bool chr_unix_listen(int fd, const char *path, GError **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%d~", path,
+                     (int)getpid());
+    bool ok;
+
+    if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
+        /* No room for a temporary name: bind the path directly. */
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    }
+    unlink(sa.sun_path);
+    ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+         listen(fd, 1) == 0 &&
+         (strcmp(sa.sun_path, path) == 0 || rename(sa.sun_path, path) == 0);
+    if (!ok) {
+        g_set_error(errp, CHR_ERROR, 1, "Failed to bind socket to %s: %s",
+                    path, g_strerror(errno));
+        unlink(sa.sun_path);
+    }
+    return ok;
+}
+
 static int chr_unix_socket(const char *path, bool server, GError **errp)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -96,13 +126,9 @@ static int chr_unix_socket(const char *path, bool server, GError **errp)
         return -1;
     }
     if (server) {
-        unlink(path);
-        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-            listen(fd, 1) == 0) {
+        if (chr_unix_listen(fd, path, errp)) {
             return fd;
         }
-        g_set_error(errp, CHR_ERROR, 1, "Failed to bind socket to %s: %s",
-                    path, g_strerror(errno));
     } else {
         if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
             return fd;
