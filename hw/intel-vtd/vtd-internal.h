@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "iommu-sim/iommu.h"
+#include "iommu-sim/iommu-front.h"
 #include "iommu-sim/machine.h"
 #include "iommu-sim/memory.h"
 #include "iommu-sim/msi.h"
@@ -171,27 +172,6 @@ typedef struct VTDFaultInfo {
 } VTDFaultInfo;
 
 /*
- * Front cache (vtd-translate.c): a requester's recent translations that
- * hit the context cache and the IOTLB, direct-mapped by 4 KiB page.  Not
- * an architectural cache: an entry only replays the two hits through
- * TimingCache hints, which any change of either cache voids, so every
- * counter, replacement bit and stale-or-fresh outcome is the one the
- * full path would give (docs/timing.md, "Simulation speed").
- */
-#define VTD_FRONT_ENTRIES 8
-
-typedef struct VTDFrontEntry {
-    uint64_t page;              /* iova >> 12 */
-    bool valid;
-    uint8_t size_class;         /* IOTLB hit class: 4K, 2M, 1G */
-    IOMMUAccessFlags perm;
-    uint64_t iova;              /* the IOMMUTLBEntry handed out */
-    uint64_t translated_addr;
-    uint64_t addr_mask;
-    TimingCacheHint hits[2];    /* the context-cache and IOTLB hits */
-} VTDFrontEntry;
-
-/*
  * A requester's DMA address space behind the unit: the hw/core regions
  * (first member: the IOMMU region's opaque is this structure) and ours.
  */
@@ -199,7 +179,11 @@ typedef struct VTDAddressSpace {
     IOMMURequesterSpace rs;
     VTDState *s;
     uint16_t sid;
-    VTDFrontEntry front[VTD_FRONT_ENTRIES];
+    /*
+     * Front cache (iommu-front.h): replays a context-cache hit plus an
+     * IOTLB hit of a recent page (vtd-translate.c, docs/timing.md).
+     */
+    IOMMUFront front;
 } VTDAddressSpace;
 
 /* Counters for the `stats` verb (translation side; caches count theirs). */

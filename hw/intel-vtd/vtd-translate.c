@@ -298,9 +298,7 @@ static void vtd_xlate_finish(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
     out->entry.perm = x->walk.perm;
 }
 
-/* ---- front cache (VTDFrontEntry in vtd-internal.h) ---- */
-
-#define VTD_FRONT_EVENTS (IOMMU_EV_CONFIG_HIT | IOMMU_EV_IOTLB_HIT)
+/* ---- front cache (iommu-front.h; VTDAddressSpace.front) ---- */
 
 /*
  * Whether a request may take the front cache at all: the state the full
@@ -326,26 +324,20 @@ static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
                           IOMMUAccessFlags access, MemTxAttrs attrs,
                           IOMMUTranslation *out)
 {
-    VTDFrontEntry *f = &vas->front[(iova >> 12) % VTD_FRONT_ENTRIES];
+    const IOMMUFrontEntry *f;
     VTDCaches *c = s->caches;
 
-    if (!f->valid || f->page != iova >> 12 || (access & ~f->perm) ||
-        !vtd_front_allowed(s, attrs) ||
-        !timing_cache_hit_hints((TimingCache *[]){ c->cc, c->iotlb },
-                                f->hits, 2)) {
+    f = iommu_front_match(&vas->front, iova, access);
+    if (!f || !vtd_front_allowed(s, attrs) ||
+        !iommu_front_replay(&vas->front, f,
+                            (TimingCache *[]){ c->cc, c->iotlb })) {
         return false;
     }
     c->ctr.iotlb_hits_by_size[f->size_class]++;
     s->stats.translations++;
-    out->cost.events = VTD_FRONT_EVENTS;
-    timing_xlate_pipeline_hit(s->timing, s->clock ? vclock_now(s->clock) : 0,
-                              1u << TIMING_LOOKUP_CONFIG |
-                              1u << TIMING_LOOKUP_IOTLB, &out->cost);
-    out->entry.target_as = s->dma_as;
-    out->entry.iova = f->iova;
-    out->entry.translated_addr = f->translated_addr;
-    out->entry.addr_mask = f->addr_mask;
-    out->entry.perm = f->perm;
+    iommu_front_charge(s->timing, s->clock ? vclock_now(s->clock) : 0,
+                       &out->cost);
+    iommu_front_serve(f, s->dma_as, &out->entry);
     return true;
 }
 
@@ -353,23 +345,15 @@ static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
 static void vtd_front_fill(VTDState *s, VTDAddressSpace *vas,
                            const VTDXlate *x, const IOMMUTranslation *out)
 {
-    VTDFrontEntry *f = &vas->front[(x->iova >> 12) % VTD_FRONT_ENTRIES];
-
-    f->valid = false;
-    if (out->fault || x->events != VTD_FRONT_EVENTS ||
+    if (out->fault || x->events != IOMMU_FRONT_EVENTS ||
         !vtd_front_allowed(s, x->attrs) || x->walk.level < 1 ||
-        x->walk.level > 3 ||
-        !timing_cache_last_hit(s->caches->cc, &f->hits[0]) ||
-        !timing_cache_last_hit(s->caches->iotlb, &f->hits[1])) {
+        x->walk.level > 3) {
+        iommu_front_drop(&vas->front, x->iova);
         return;
     }
-    f->page = x->iova >> 12;
-    f->size_class = (uint8_t)(x->walk.level - 1);
-    f->perm = out->entry.perm;
-    f->iova = out->entry.iova;
-    f->translated_addr = out->entry.translated_addr;
-    f->addr_mask = out->entry.addr_mask;
-    f->valid = true;
+    iommu_front_fill(&vas->front,
+                     (TimingCache *[]){ s->caches->cc, s->caches->iotlb },
+                     x->iova, (uint8_t)(x->walk.level - 1), &out->entry);
 }
 
 /* The full path (kept out of line: the front-cache hit needs no frame). */

@@ -565,7 +565,7 @@ START_TEST(test_vtd_timing_front_cache_equals_full_path)
 
         vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);
         vt_translate(a, TV_SID, 0x40002000, IOMMU_RO, &out);
-        ck_assert(vas->front[2].valid && vas->front[2].page == 0x40002);
+        ck_assert(vas->front.e[2].valid && vas->front.e[2].page == 0x40002);
         timing_cache_get_stats(a->s->caches->iotlb, &st);
         ck_assert_uint_ge(st.hits, hits_before + 1);
     }
