@@ -37,6 +37,7 @@
 
 #include "iommu-sim/clock.h"
 #include "iommu-sim/iommu.h"
+#include "iommu-sim/iommu-front.h"
 #include "iommu-sim/memory.h"
 #include "iommu-sim/msi.h"
 #include "iommu-sim/regs.h"
@@ -202,6 +203,11 @@ typedef struct AMDVIAddressSpace {
     IOMMURequesterSpace rs;
     AMDVIState *s;
     uint16_t devid;
+    /*
+     * Front cache (iommu-front.h): replays a device-table-cache hit plus
+     * an IOTLB hit of a recent page (amdvi-translate.c, docs/timing.md).
+     */
+    IOMMUFront front;
 } AMDVIAddressSpace;
 
 /* Counters for the `stats` verb (translation side; caches count theirs). */
@@ -256,6 +262,9 @@ struct AMDVIState {
      */
     TimingModel *timing;
     TimingTrace *trace;
+
+    /* Tests compare against the full path with the front cache off. */
+    bool front_off;
 };
 
 /* --- register access by generated index (AMDVI_RI_*) ----------------- */

@@ -15,6 +15,9 @@
  * DTE.I=1, otherwise INVALID_DEVICE_REQUEST.  Unity ranges (IVMD) are
  * the OS's to map in its page tables; hardware has no unity logic.
  *
+ * Speed: recent DTE-cache + IOTLB hits are replayed, exactly, by the
+ * shared front cache (iommu-front.h, docs/timing.md).
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stddef.h>
@@ -65,7 +68,6 @@ static void amdvi_time_read(AMDVIState *s, AMDVIXlate *x, uint64_t addr)
         timing_xlate_read(s->timing, &x->t, addr);
     }
 }
-
 
 /* Identity mapping of one 4 KiB page with perm. */
 static AMDVIStatus amdvi_xlate_identity(AMDVIXlate *x, IOMMUAccessFlags perm)
@@ -383,12 +385,78 @@ static void amdvi_xlate_finish(AMDVIState *s, AMDVIXlate *x,
     out->entry.perm = x->walk.perm;
 }
 
-static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
-                            IOMMUAccessFlags access, MemTxAttrs attrs,
-                            IOMMUTranslation *out)
+/* ---- front cache (iommu-front.h; AMDVIAddressSpace.front) ---- */
+
+/*
+ * Whether a request may take the front cache at all: the state the full
+ * path reads besides the two caches (IOMMUEn, the exclusion range, which
+ * registers change without touching a cache), a plain untranslated
+ * request without PASID, and no trace.
+ */
+static bool amdvi_front_allowed(const AMDVIState *s, MemTxAttrs attrs)
 {
-    AMDVIAddressSpace *vas = iommu->iommu_opaque;
-    AMDVIState *s = vas->s;
+    return !s->front_off && s->caches && !s->trace &&
+           attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
+           !attrs.has_pasid && !attrs.exec &&
+           amdvi_control_has(s, AMDVI_CONTROL_IOMMU_EN_MASK) &&
+           !(amdvi_reg_get(s, AMDVI_RI_EXCL_BASE) &
+             AMDVI_EXCL_BASE_EX_EN_MASK);
+}
+
+/*
+ * Replay a DTE-cache hit and an IOTLB hit of this page: both caches
+ * unchanged since (hints valid), so the full path would hit the same
+ * DTE, decode it the same way, probe the same IOTLB keys up to the same
+ * Mode and succeed with the same entry.
+ */
+static bool amdvi_front_try(AMDVIState *s, AMDVIAddressSpace *vas,
+                            uint64_t iova, IOMMUAccessFlags access,
+                            MemTxAttrs attrs, IOMMUTranslation *out)
+{
+    const IOMMUFrontEntry *f;
+    AMDVICaches *c = s->caches;
+
+    f = iommu_front_match(&vas->front, iova, access);
+    if (!f || !amdvi_front_allowed(s, attrs) ||
+        !iommu_front_replay(&vas->front, f,
+                            (TimingCache *[]){ c->dte, c->iotlb })) {
+        return false;
+    }
+    /* What the full path counts on this outcome besides the caches. */
+    c->ctr.mem_trans_total++;
+    c->ctr.iotlb_hits_by_level[f->size_class]++;
+    s->stats.translations++;
+    iommu_front_charge(s->timing, s->clock ? vclock_now(s->clock) : 0,
+                       &out->cost);
+    iommu_front_serve(f, s->dma_as, &out->entry);
+    return true;
+}
+
+/* After a full translation that was exactly two hits and succeeded. */
+static void amdvi_front_fill(AMDVIState *s, AMDVIAddressSpace *vas,
+                             const AMDVIXlate *x, const IOMMUTranslation *out)
+{
+    if (out->fault || x->events != IOMMU_FRONT_EVENTS ||
+        !amdvi_front_allowed(s, x->attrs) ||
+        x->walk.level < AMDVI_LEVEL_MIN || x->walk.level > AMDVI_LEVEL_MAX) {
+        iommu_front_drop(&vas->front, x->iova);
+        return;
+    }
+    /* The IOTLB's hit class is the leaf level (amdvi_iotlb_lookup). */
+    iommu_front_fill(&vas->front,
+                     (TimingCache *[]){ s->caches->dte, s->caches->iotlb },
+                     x->iova, (uint8_t)(x->walk.level - AMDVI_LEVEL_MIN),
+                     &out->entry);
+}
+
+/* The full path (kept out of line: the front-cache hit needs no frame). */
+static G_GNUC_NO_INLINE void amdvi_translate_full(AMDVIState *s,
+                                                  AMDVIAddressSpace *vas,
+                                                  uint64_t iova,
+                                                  IOMMUAccessFlags access,
+                                                  MemTxAttrs attrs,
+                                                  IOMMUTranslation *out)
+{
     AMDVIXlate x;
 
     /*
@@ -414,6 +482,18 @@ static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
     }
     x.status = amdvi_xlate_run(s, &x);
     amdvi_xlate_finish(s, &x, out);
+    amdvi_front_fill(s, vas, &x, out);
+}
+
+static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
+                            IOMMUAccessFlags access, MemTxAttrs attrs,
+                            IOMMUTranslation *out)
+{
+    AMDVIAddressSpace *vas = iommu->iommu_opaque;
+
+    if (!amdvi_front_try(vas->s, vas, iova, access, attrs, out)) {
+        amdvi_translate_full(vas->s, vas, iova, access, attrs, out);
+    }
 }
 
 const IOMMUMemoryRegionOps amdvi_iommu_ops = {
