@@ -19,24 +19,18 @@
 #undef ck_assert_msg
 #define ck_assert_msg(expr, ...) ((expr) ? (void)0 : abort())
 #include "amdvi-test-util.h"
+#include "hw/core/tests/iommu-bench.h"
 
 #define SP_DEV 0x0010
 #define SP_DOM 7
 #define SP_HIT_TARGET_NS 25.0
 
-typedef enum { SP_HIT, SP_PDC_WARM, SP_COLD, SP_KINDS } SpKind;
+typedef IOMMUBenchKind SpKind;
+#define SP_KINDS IOMMU_BENCH_KINDS
 
 static const char *const sp_names[SP_KINDS] = {
     "iotlb hit", "iotlb miss, PDC warm", "cold walk (PDCs miss)",
 };
-
-static double sp_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* Mode-3 mapping of one 4 KiB page, tables allocated on the way. */
 static void sp_map(ATest *t, uint64_t root, uint64_t iova, uint64_t pa)
@@ -67,7 +61,7 @@ static ATest *sp_setup(const char *timing)
     uint64_t root = at_alloc(t);
 
     for (uint64_t i = 0; i < 512; i++) {
-        sp_map(t, root, 0x40000000 + i * 0x1000, 0x2000000 + i * 0x1000);
+        sp_map(t, root, IOMMU_BENCH_BASE + i * 0x1000, 0x2000000 + i * 0x1000);
     }
     for (uint64_t i = 0; i < 64; i++) {
         sp_map(t, root, (i + 2) << 30, 0x3000000);
@@ -78,18 +72,6 @@ static ATest *sp_setup(const char *timing)
     return t;
 }
 
-static uint64_t sp_iova(SpKind k, uint64_t i)
-{
-    switch (k) {
-    case SP_HIT:
-        return 0x40000000;
-    case SP_PDC_WARM:
-        return 0x40000000 + (i % 512) * 0x1000;
-    default:
-        return ((i % 64) + 2) << 30;
-    }
-}
-
 /*
  * Through the requester's IOMMU region, resolved once as bench-vtd-speed
  * does (iommu_requester_space_lookup), so both vendors' figures are the
@@ -97,32 +79,11 @@ static uint64_t sp_iova(SpKind k, uint64_t i)
  */
 static double sp_measure(ATest *t, SpKind k, uint64_t n)
 {
-    MemTxAttrs attrs = memtxattrs_for_requester(SP_DEV);
     AMDVIAddressSpace *vas;
-    IOMMUTranslation out;
-    double t0;
 
     amdvi_dma_as(t->s, SP_DEV);
-    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
-                                                            SP_DEV);
-    for (uint64_t i = 0; i < 4096; i++) {
-        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
-                                      attrs, &out);
-    }
-    t0 = sp_now();
-    for (uint64_t i = 0; i < n; i++) {
-        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
-                                      attrs, &out);
-        /* Time moves so the walker never builds an endless queue. */
-        if ((i & 63) == 63) {
-            vclock_advance_to(t->clk, vclock_now(t->clk) + 100000);
-        }
-    }
-    if (out.fault) {
-        fprintf(stderr, "unexpected fault %s\n", out.fault_name);
-        exit(2);
-    }
-    return (sp_now() - t0) / n;
+    vas = (AMDVIAddressSpace *)iommu_requester_space_lookup(t->s->spaces, SP_DEV);
+    return iommu_bench_translate(&vas->rs.iommu, SP_DEV, t->clk, k, n);
 }
 
 int main(int argc, char **argv)
@@ -147,7 +108,7 @@ int main(int argc, char **argv)
         }
         printf("%-24s %14.1f %14.1f   (%.1f M/s with timing)\n",
                sp_names[k], ns[0], ns[1], 1e3 / ns[1]);
-        if (k == SP_HIT) {
+        if (k == IOMMU_BENCH_HIT) {
             hit_on = ns[1];
         }
     }

@@ -19,23 +19,17 @@
 #undef ck_assert_msg
 #define ck_assert_msg(expr, ...) ((expr) ? (void)0 : abort())
 #include "vtd-test-util.h"
+#include "hw/core/tests/iommu-bench.h"
 
 #define SP_SID 0x10
 #define SP_HIT_TARGET_NS 25.0
 
-typedef enum { SP_HIT, SP_PSC_WARM, SP_COLD, SP_KINDS } SpKind;
+typedef IOMMUBenchKind SpKind;
+#define SP_KINDS IOMMU_BENCH_KINDS
 
 static const char *const sp_names[SP_KINDS] = {
     "iotlb hit", "iotlb miss, PSCs warm", "cold walk (PSCs miss)",
 };
-
-static double sp_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /*
  * 3-level tables: 512 pages under one PDE (PSC-warm misses: the IOTLB
@@ -49,7 +43,7 @@ static VTest *sp_setup(const char *timing)
     uint64_t root = vt_alloc_table(t);
 
     for (uint64_t i = 0; i < 512; i++) {
-        vt_map(t, root, 3, 0x40000000 + i * 0x1000, 0x1000000 + i * 0x1000,
+        vt_map(t, root, 3, IOMMU_BENCH_BASE + i * 0x1000, 0x1000000 + i * 0x1000,
                1, 3);
     }
     for (uint64_t i = 0; i < 64; i++) {
@@ -61,46 +55,13 @@ static VTest *sp_setup(const char *timing)
     return t;
 }
 
-static uint64_t sp_iova(SpKind k, uint64_t i)
-{
-    switch (k) {
-    case SP_HIT:
-        return 0x40000000;
-    case SP_PSC_WARM:
-        return 0x40000000 + (i % 512) * 0x1000;
-    default:
-        return ((i % 64) + 2) << 30;
-    }
-}
-
 static double sp_measure(VTest *t, SpKind k, uint64_t n)
 {
     VTDAddressSpace *vas;
-    IOMMUTranslation out;
-    MemTxAttrs attrs = memtxattrs_for_requester(SP_SID);
-    double t0;
 
     vtd_dma_as(t->s, SP_SID);
-    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
-                                                          SP_SID);
-    for (uint64_t i = 0; i < 4096; i++) {
-        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
-                                      attrs, &out);
-    }
-    t0 = sp_now();
-    for (uint64_t i = 0; i < n; i++) {
-        memory_region_iommu_translate(&vas->rs.iommu, sp_iova(k, i), IOMMU_RO,
-                                      attrs, &out);
-        /* Time moves so the walker never builds an endless queue. */
-        if ((i & 63) == 63) {
-            vclock_advance_to(t->clk, vclock_now(t->clk) + 100000);
-        }
-    }
-    if (out.fault) {
-        fprintf(stderr, "unexpected fault %s\n", out.fault_name);
-        exit(2);
-    }
-    return (sp_now() - t0) / n;
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces, SP_SID);
+    return iommu_bench_translate(&vas->rs.iommu, SP_SID, t->clk, k, n);
 }
 
 int main(int argc, char **argv)
@@ -122,7 +83,7 @@ int main(int argc, char **argv)
         }
         printf("%-24s %14.1f %14.1f   (%.1f M/s with timing)\n",
                sp_names[k], ns[0], ns[1], 1e3 / ns[1]);
-        if (k == SP_HIT) {
+        if (k == IOMMU_BENCH_HIT) {
             hit_on = ns[1];
         }
     }
