@@ -37,6 +37,24 @@ def qt(sim, bios):
     assert q.close() == 0
 
 
+@pytest.fixture
+def spawn():
+    """subprocess.Popen, with anything still running killed at teardown, so
+    a failing test never leaves a server waiting for a client."""
+    procs = []
+
+    def start(*args, **kwargs):
+        p = subprocess.Popen(*args, **kwargs)
+        procs.append(p)
+        return p
+
+    yield start
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+
+
 def run_sim(sim, args, stdin=b"", timeout=10):
     """Run iommu-sim to completion; returns CompletedProcess (bytes)."""
     return subprocess.run([sim] + args, input=stdin, capture_output=True,

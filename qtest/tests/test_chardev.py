@@ -23,12 +23,12 @@ def test_unix_client_form_connects_to_listener(sim):
     assert q.close_channel() == 0       # EOF: exit 0
 
 
-def test_tcp_client_form_connects_to_listener(sim):
+def test_tcp_client_form_connects_to_listener(sim, spawn):
     lsock = socket.socket()
     lsock.bind(("127.0.0.1", 0))
     lsock.listen(1)
     port = lsock.getsockname()[1]
-    p = subprocess.Popen([sim] + BASE_ARGS +
+    p = spawn([sim] + BASE_ARGS +
                          ["-qtest", "tcp:127.0.0.1:%d" % port])
     lsock.settimeout(10)
     conn, _ = lsock.accept()
@@ -48,9 +48,9 @@ def wait_for(path_or_check, timeout=10):
     raise AssertionError("timed out")
 
 
-def test_unix_server_form_accepts_one_client(sim, tmp_path):
+def test_unix_server_form_accepts_one_client(sim, tmp_path, spawn):
     path = str(tmp_path / "s.sock")
-    p = subprocess.Popen([sim] + BASE_ARGS +
+    p = spawn([sim] + BASE_ARGS +
                          ["-qtest", "unix:%s,server=on,wait=off" % path],
                          stderr=subprocess.PIPE)
     wait_for(lambda: os.path.exists(path))
@@ -62,8 +62,8 @@ def test_unix_server_form_accepts_one_client(sim, tmp_path):
     assert b"waiting for connection on unix:" in p.stderr.read()
 
 
-def test_tcp_server_form_reports_the_bound_port(sim):
-    p = subprocess.Popen([sim] + BASE_ARGS +
+def test_tcp_server_form_reports_the_bound_port(sim, spawn):
+    p = spawn([sim] + BASE_ARGS +
                          ["-qtest", "tcp:127.0.0.1:0,server=on"],
                          stderr=subprocess.PIPE)
     line = p.stderr.readline().decode()
@@ -84,9 +84,9 @@ def test_termination_signals_exit_0(sim, sig):
     assert q.proc.wait(10) == 0
 
 
-def test_sigterm_while_waiting_for_a_server_client(sim, tmp_path):
+def test_sigterm_while_waiting_for_a_server_client(sim, tmp_path, spawn):
     path = str(tmp_path / "w.sock")
-    p = subprocess.Popen([sim] + BASE_ARGS +
+    p = spawn([sim] + BASE_ARGS +
                          ["-qtest", "unix:%s,server=on" % path],
                          stderr=subprocess.DEVNULL)
     wait_for(lambda: os.path.exists(path))
