@@ -151,9 +151,9 @@ def firmware_and_pci(d):
     qt.pci_cfg_write(EDU_SID, 0x04, 0x0006, size=2)
     say("BAR0 is %d KiB, placed at 0x%x; memory space + bus master on",
         size >> 10, EDU_BAR0)
+    qt.writel(EDU_BAR0 + 4, 0x12345678)
     say("edu id 0x%08x, liveness check: wrote 0x12345678, read 0x%08x",
-        qt.readl(EDU_BAR0), (qt.writel(EDU_BAR0 + 4, 0x12345678),
-                             qt.readl(EDU_BAR0 + 4))[1])
+        qt.readl(EDU_BAR0), qt.readl(EDU_BAR0 + 4))
 
 
 def vtd_capabilities(d):
@@ -248,13 +248,12 @@ def faulting_dma(d):
         s.get(fsts, "FSTS", "FRI"))
     frcd = d.group_base("FRCD_REGS")
     rec = qt.readq(frcd) | (qt.readq(frcd + 8) << 64)
-    fr = s.m.get(rec, "registers", "FRCD", "FR")
-    sid = s.m.get(rec, "registers", "FRCD", "SID")
+    fr = s.get(rec, "FRCD", "FR")
+    sid = s.get(rec, "FRCD", "SID")
     say("fault record: F=%d SID %02x:%02x.%d reason 0x%x (%s) at IOVA 0x%x, "
-        "%s request", s.m.get(rec, "registers", "FRCD", "F"), sid >> 8,
-        (sid >> 3) & 0x1F, sid & 7, fr, s.fault_name(fr),
-        s.m.get(rec, "registers", "FRCD", "FI") << 12,
-        "read" if s.m.get(rec, "registers", "FRCD", "T1") else "write")
+        "%s request", s.get(rec, "FRCD", "F"), sid >> 8, (sid >> 3) & 0x1F,
+        sid & 7, fr, s.fault_name(fr), s.get(rec, "FRCD", "FI") << 12,
+        "read" if s.get(rec, "FRCD", "T1") else "write")
     for line in qt.async_lines:
         say("interrupt seen: %s", line)
     qt.writel(frcd + 12, 0x80000000)
