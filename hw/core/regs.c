@@ -20,6 +20,7 @@ struct RegFile {
     void **opaque;
     uint64_t *gbase;            /* per group */
     unsigned *gcount;
+    uint64_t gen;               /* regfile_generation */
 };
 
 /* One register instance an access touches, and which of its bytes. */
@@ -125,6 +126,7 @@ void regfile_reset(RegFile *rf)
             *regs_val(rf, i, k) = v;
         }
     }
+    rf->gen++;
     regfile_update_groups(rf);
 }
 
@@ -163,6 +165,7 @@ void regfile_set(RegFile *rf, unsigned reg, unsigned inst, uint64_t value)
     }
     ri = &rf->spec->regs[reg];
     *regs_val(rf, reg, inst) = value & ~ri->rsvd & regs_size_mask(ri->size);
+    rf->gen++;
 }
 
 void regfile_update(RegFile *rf, unsigned reg, unsigned inst,
@@ -205,6 +208,12 @@ void regfile_set_group(RegFile *rf, unsigned group, uint64_t base,
     g_return_if_fail(group < rf->spec->n_groups);
     rf->gbase[group] = base;
     rf->gcount[group] = MIN(count, rf->spec->groups[group].max_count);
+    rf->gen++;
+}
+
+const uint64_t *regfile_generation(const RegFile *rf)
+{
+    return &rf->gen;
 }
 
 uint64_t regfile_group_base(const RegFile *rf, unsigned group)
@@ -352,6 +361,7 @@ static void regs_write_one(RegFile *rf, const RegHit *h, uint64_t value)
     }
     nv &= ~ri->rsvd & regs_size_mask(ri->size);
     *slot = nv;
+    rf->gen++;
     if (hk && hk->post_write) {
         hk->post_write(rf, h->reg, h->inst, old, nv, be, rf->opaque[h->reg]);
     }

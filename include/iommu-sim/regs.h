@@ -144,6 +144,13 @@ void regfile_init_mmio(MemoryRegion *mr, RegFile *rf, const char *name,
 /* Hardware-side access: stored value, no masks but rsvd, no hooks. */
 uint64_t regfile_get(const RegFile *rf, unsigned reg, unsigned inst);
 void regfile_set(RegFile *rf, unsigned reg, unsigned inst, uint64_t value);
+/*
+ * A counter that moves whenever a stored value or a group may have
+ * changed (set, update, write, reset, group moves): a model that caches
+ * something derived from registers on a hot path compares it instead of
+ * re-reading them.  Valid as long as rf.
+ */
+const uint64_t *regfile_generation(const RegFile *rf);
 /* value = (value & ~clear) | set, hardware-side. */
 void regfile_update(RegFile *rf, unsigned reg, unsigned inst,
                     uint64_t clear, uint64_t set);

@@ -309,6 +309,35 @@ START_TEST(test_regs_find_by_name)
 END_TEST
 
 /* The MMIO region forwards every access size to the engine unsplit. */
+/* Every path that can change a stored value moves the generation. */
+START_TEST(test_regs_generation_moves_on_every_store)
+{
+    const uint64_t *gen = regfile_generation(rf);
+    uint64_t g = *gen;
+
+    regfile_read(rf, 0x08, 8);
+    regfile_get(rf, R_CTL, 0);
+    ck_assert_uint_eq(*gen, g);         /* reads change nothing */
+    regfile_write(rf, 0x20, 0x5, 4);
+    ck_assert_uint_gt(*gen, g);
+    g = *gen;
+    regfile_write(rf, 0x10, 0x1, 1);    /* a W1C byte */
+    ck_assert_uint_gt(*gen, g);
+    g = *gen;
+    regfile_set(rf, R_STS, 0, 0x3);
+    ck_assert_uint_gt(*gen, g);
+    g = *gen;
+    regfile_update(rf, R_STS, 0, 0x1, 0);
+    ck_assert_uint_gt(*gen, g);
+    g = *gen;
+    regfile_reset(rf);
+    ck_assert_uint_gt(*gen, g);
+    g = *gen;
+    regfile_set_group(rf, G_REC, 0x200, 2);
+    ck_assert_uint_gt(*gen, g);
+}
+END_TEST
+
 START_TEST(test_regs_mmio_region_forwards_to_engine)
 {
     MemoryRegion mr;
@@ -362,6 +391,7 @@ static Suite *regs_suite(void)
     tcase_add_test(tc, test_regs_group_count_limits_instances);
     tcase_add_test(tc, test_regs_find_by_name);
     tcase_add_test(tc, test_regs_mmio_region_forwards_to_engine);
+    tcase_add_test(tc, test_regs_generation_moves_on_every_store);
     suite_add_tcase(s, tc);
     return s;
 }
