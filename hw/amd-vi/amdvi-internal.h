@@ -263,8 +263,11 @@ struct AMDVIState {
     TimingModel *timing;
     TimingTrace *trace;
 
-    /* Tests compare against the full path with the front cache off. */
-    bool front_off;
+    /*
+     * The front cache's gate; tests compare against the full path with
+     * it off (iommu_front_gate_set_off).
+     */
+    IOMMUFrontGate front_gate;  /* CONTROL.IOMMUEn and the exclusion range */
 };
 
 /* --- register access by generated index (AMDVI_RI_*) ----------------- */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hw/amd-vi/amdvi-internal.h"
+#include "hw/timing/iommu-front-hit.h"
 
 #define AMDVI_PAGE_MASK_4K 0xfffull
 /* INVALID_DEVICE_REQUEST Type 001b: pretranslated with I=0 or V=0. */
@@ -388,19 +389,28 @@ static void amdvi_xlate_finish(AMDVIState *s, AMDVIXlate *x,
 /* ---- front cache (iommu-front.h; AMDVIAddressSpace.front) ---- */
 
 /*
- * Whether a request may take the front cache at all: the state the full
- * path reads besides the two caches (IOMMUEn, the exclusion range, which
- * registers change without touching a cache), a plain untranslated
- * request without PASID, and no trace.
+ * Whether the front cache may serve at all, besides the request: the
+ * state the full path reads besides the two caches (IOMMUEn, the
+ * exclusion range, which registers change without touching a cache),
+ * caches present and no trace.  All of it changes only with registers
+ * or never, so the gate caches the answer.
  */
-static bool amdvi_front_allowed(const AMDVIState *s, MemTxAttrs attrs)
+static bool amdvi_front_regs_open(const void *model)
 {
-    return !s->front_off && s->caches && !s->trace &&
-           attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !attrs.has_pasid && !attrs.exec &&
+    const AMDVIState *s = model;
+
+    return s->caches && !s->trace &&
            amdvi_control_has(s, AMDVI_CONTROL_IOMMU_EN_MASK) &&
            !(amdvi_reg_get(s, AMDVI_RI_EXCL_BASE) &
              AMDVI_EXCL_BASE_EX_EN_MASK);
+}
+
+/* The gate and a plain untranslated request without PASID. */
+static inline bool amdvi_front_allowed(AMDVIState *s, MemTxAttrs attrs)
+{
+    return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
+           !attrs.has_pasid && !attrs.exec &&
+           iommu_front_gate_open(&s->front_gate, amdvi_front_regs_open, s);
 }
 
 /*
@@ -418,17 +428,16 @@ static bool amdvi_front_try(AMDVIState *s, AMDVIAddressSpace *vas,
 
     f = iommu_front_match(&vas->front, iova, access);
     if (!f || !amdvi_front_allowed(s, attrs) ||
-        !iommu_front_replay(&vas->front, f,
-                            (TimingCache *[]){ c->dte, c->iotlb })) {
+        !iommu_front_hit(&vas->front, f,
+                         (TimingCache *[]){ c->dte, c->iotlb }, s->timing,
+                         s->clock ? vclock_now(s->clock) : 0, s->dma_as,
+                         out)) {
         return false;
     }
     /* What the full path counts on this outcome besides the caches. */
     c->ctr.mem_trans_total++;
     c->ctr.iotlb_hits_by_level[f->size_class]++;
     s->stats.translations++;
-    iommu_front_charge(s->timing, s->clock ? vclock_now(s->clock) : 0,
-                       &out->cost);
-    iommu_front_serve(f, s->dma_as, &out->entry);
     return true;
 }
 

@@ -219,6 +219,7 @@ static bool amdvi_check_props(const AMDVIProps *p, GError **errp)
 static void amdvi_init_regs(AMDVIState *s)
 {
     s->regs = regfile_new(&amdvi_regfile_spec, AMDVI_MMIO_SIZE);
+    iommu_front_gate_init(&s->front_gate, s->regs);
     regfile_set_reset(s->regs, AMDVI_RI_EFR, s->efr);
     regfile_set_reset(s->regs, AMDVI_RI_EFR2, s->efr2);
     /*

@@ -28,8 +28,7 @@ struct VirtualTimer {
 };
 
 struct VirtualClock {
-    int64_t now_ns;             /* virtual mode: the time */
-    bool realtime;
+    VirtualClockPublic pub;     /* first: vclock_now's inline read */
     int64_t rt_base_virtual;    /* real-time mode: now at the switch ... */
     int64_t rt_base_host;       /* ... and the host time then */
     VirtualTimer *head;         /* earliest armed timer */
@@ -62,34 +61,34 @@ void vclock_free(VirtualClock *clock)
     g_free(clock);
 }
 
-int64_t vclock_now(VirtualClock *clock)
+int64_t vclock_now_realtime(VirtualClock *clock)
 {
-    if (clock->realtime) {
+    if (clock->pub.realtime) {
         int64_t t = clock->rt_base_virtual +
                     (vclock_host_ns() - clock->rt_base_host);
         /* Never backwards, even if a timer fired "late" moved now on. */
-        if (t > clock->now_ns) {
-            clock->now_ns = t;
+        if (t > clock->pub.now_ns) {
+            clock->pub.now_ns = t;
         }
     }
-    return clock->now_ns;
+    return clock->pub.now_ns;
 }
 
 void vclock_set_realtime(VirtualClock *clock, bool realtime)
 {
-    if (realtime == clock->realtime) {
+    if (realtime == clock->pub.realtime) {
         return;
     }
     /* Freeze or resume from the current reading: time stays continuous. */
-    clock->now_ns = vclock_now(clock);
-    clock->realtime = realtime;
-    clock->rt_base_virtual = clock->now_ns;
+    clock->pub.now_ns = vclock_now(clock);
+    clock->pub.realtime = realtime;
+    clock->rt_base_virtual = clock->pub.now_ns;
     clock->rt_base_host = vclock_host_ns();
 }
 
 bool vclock_is_realtime(const VirtualClock *clock)
 {
-    return clock->realtime;
+    return clock->pub.realtime;
 }
 
 int64_t vclock_next_deadline(VirtualClock *clock)
@@ -142,8 +141,8 @@ static bool vclock_fire_one(VirtualClock *clock, int64_t limit)
         return false;
     }
     vclock_unlink(clock, t);
-    if (!clock->realtime && t->deadline > clock->now_ns) {
-        clock->now_ns = t->deadline;
+    if (!clock->pub.realtime && t->deadline > clock->pub.now_ns) {
+        clock->pub.now_ns = t->deadline;
     }
     /* t may be freed or re-armed by its callback: do not touch it after. */
     t->cb(t->opaque);
@@ -152,15 +151,15 @@ static bool vclock_fire_one(VirtualClock *clock, int64_t limit)
 
 void vclock_advance_to(VirtualClock *clock, int64_t target_ns)
 {
-    if (clock->realtime) {
+    if (clock->pub.realtime) {
         vclock_run_due(clock);
         return;
     }
     while (vclock_fire_one(clock, target_ns)) {
         continue;
     }
-    if (target_ns > clock->now_ns) {
-        clock->now_ns = target_ns;
+    if (target_ns > clock->pub.now_ns) {
+        clock->pub.now_ns = target_ns;
     }
 }
 

@@ -251,8 +251,11 @@ struct VTDState {
     GQueue inv_done;
     VirtualTimer *inv_timer;
 
-    /* Tests compare against the full path with the front cache off. */
-    bool front_off;
+    /*
+     * The front cache's gate; tests compare against the full path with
+     * it off (iommu_front_gate_set_off).
+     */
+    IOMMUFrontGate front_gate;  /* GSTS.TES and PMEN.PRS, cached */
 };
 
 /* --- vtd-inv.c: invalidation timing ---------------------------------- */

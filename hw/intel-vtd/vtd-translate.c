@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hw/intel-vtd/vtd-internal.h"
+#include "hw/timing/iommu-front-hit.h"
 
 #define VTD_PAGE_MASK_4K 0xfffull
 
@@ -301,18 +302,26 @@ static void vtd_xlate_finish(VTDState *s, VTDXlate *x, IOMMUTranslation *out)
 /* ---- front cache (iommu-front.h; VTDAddressSpace.front) ---- */
 
 /*
- * Whether a request may take the front cache at all: the state the full
- * path checks before its lookups (TES, legacy TTM so no Abort-DMA, PMR
- * off, a plain untranslated request without PASID) and no trace.
+ * Whether the front cache may serve at all, besides the request: what
+ * the full path checks before its lookups (TES, legacy TTM so no
+ * Abort-DMA, PMR off), caches present and no trace.  All of it changes
+ * only with registers or never, so the gate caches the answer.
  */
-static bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
+static bool vtd_front_regs_open(const void *model)
 {
-    return !s->front_off && s->caches && s->root_ttm == 0 &&
-           !attrs.has_pasid && !attrs.exec &&
-           attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !s->trace &&
+    const VTDState *s = model;
+
+    return s->caches && s->root_ttm == 0 && !s->trace &&
            vtd_gsts_has(s, VTD_GSTS_TES_MASK) &&
            !(vtd_reg_get(s, VTD_RI_PMEN) & VTD_PMEN_PRS_MASK);
+}
+
+/* The gate and a plain untranslated request without PASID. */
+static inline bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
+{
+    return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
+           !attrs.has_pasid && !attrs.exec &&
+           iommu_front_gate_open(&s->front_gate, vtd_front_regs_open, s);
 }
 
 /*
@@ -329,15 +338,14 @@ static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
 
     f = iommu_front_match(&vas->front, iova, access);
     if (!f || !vtd_front_allowed(s, attrs) ||
-        !iommu_front_replay(&vas->front, f,
-                            (TimingCache *[]){ c->cc, c->iotlb })) {
+        !iommu_front_hit(&vas->front, f,
+                         (TimingCache *[]){ c->cc, c->iotlb }, s->timing,
+                         s->clock ? vclock_now(s->clock) : 0, s->dma_as,
+                         out)) {
         return false;
     }
     c->ctr.iotlb_hits_by_size[f->size_class]++;
     s->stats.translations++;
-    iommu_front_charge(s->timing, s->clock ? vclock_now(s->clock) : 0,
-                       &out->cost);
-    iommu_front_serve(f, s->dma_as, &out->entry);
     return true;
 }
 

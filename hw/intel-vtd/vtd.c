@@ -193,6 +193,7 @@ static void vtd_init_regs(VTDState *s, uint64_t ver)
     regfile_set_reset(s->regs, VTD_RI_CAP, s->cap);
     regfile_set_reset(s->regs, VTD_RI_ECAP, s->ecap);
     regfile_reset(s->regs);
+    iommu_front_gate_init(&s->front_gate, s->regs);
     s->inv = vtd_inv_new(s);
     vtd_regs_install_hooks(s);
 }

@@ -1,7 +1,8 @@
 /*
  * Front cache of an IOMMU model's translate hook (include/iommu-sim/
- * iommu-front.h): filling and emptying slots, and the cost of a replayed
- * hit.  The replay itself is inline in the header.
+ * iommu-front.h): the gate's refresh, filling and emptying slots.  The
+ * hit path is inline: match and gate in the header, the rest in
+ * iommu-front-hit.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -9,15 +10,21 @@
 
 #include "iommu-sim/iommu-front.h"
 
-void iommu_front_charge(TimingModel *tm, int64_t arrival_ns, IOMMUCost *cost)
+void iommu_front_gate_set_off(IOMMUFrontGate *g, bool off)
 {
-    cost->events = IOMMU_FRONT_EVENTS;
-    cost->mem_reads = 0;
-    if (tm) {
-        timing_xlate_pipeline_hit(tm, arrival_ns,
-                                  1u << TIMING_LOOKUP_CONFIG |
-                                  1u << TIMING_LOOKUP_IOTLB, cost);
+    g->off = off;
+    g->valid = false;
+}
+
+bool iommu_front_gate_refresh(IOMMUFrontGate *g, IOMMUFrontGateEval eval,
+                              const void *model)
+{
+    g->open = !g->off && eval(model);
+    g->valid = g->regs_gen != NULL;
+    if (g->valid) {
+        g->seen = *g->regs_gen;
     }
+    return g->open;
 }
 
 bool iommu_front_fill(IOMMUFront *f,

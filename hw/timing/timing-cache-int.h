@@ -49,6 +49,7 @@ struct TimingCache {
     uint8_t *slots;
     void *mem;
     TimingCacheStats stats;
+    uint64_t replayed;  /* hits replayed by hit_hints, folded into stats on read */
     /*
      * PLRU with one node word (ways <= 64): a touch of way w is
      * word = (word & ~plru_mask[w]) | plru_val[w] (the nodes on its path).
@@ -92,6 +93,18 @@ static inline void timing_cache_repl_touch(TimingCache *c, uint32_t set,
             timing_cache_repl_plru_touch(c, set, way);
         }
     }
+}
+
+/*
+ * A hint's hit replayed on the hot path: the replacement touch and one
+ * counter (folded into lookups, hits and cycles when statistics are
+ * read); the last hit stays that of the last lookup.
+ */
+static inline void timing_cache_replay_deferred(TimingCache *c,
+                                                const TimingCacheHint *h)
+{
+    timing_cache_repl_touch(c, h->set, h->way);
+    c->replayed++;
 }
 
 #endif

@@ -442,7 +442,7 @@ bool timing_cache_hit_hints(TimingCache *const *caches,
         }
     }
     for (unsigned i = 0; i < n; i++) {
-        timing_cache_replay(caches[i], &hints[i]);
+        timing_cache_replay_deferred(caches[i], &hints[i]);
     }
     return true;
 }
@@ -505,9 +505,13 @@ uint32_t timing_cache_latency(const TimingCache *cache, bool hit)
 void timing_cache_get_stats(const TimingCache *cache, TimingCacheStats *out)
 {
     *out = cache->stats;
+    out->lookups += cache->replayed;
+    out->hits += cache->replayed;
+    out->cycles += cache->replayed * cache->hit_cycles;
 }
 
 void timing_cache_reset_stats(TimingCache *cache)
 {
     memset(&cache->stats, 0, sizeof(cache->stats));
+    cache->replayed = 0;
 }

@@ -7,24 +7,7 @@
  */
 #include <string.h>
 
-#include "iommu-sim/timing.h"
-
-/* More slots than any real walker; walk_slots 0 (unlimited) uses none. */
-#define TIMING_MAX_SLOTS 64u
-#define TIMING_TRACE_READ 0xffu
-
-struct TimingModel {
-    const TimingProfile *p;
-    unsigned nslots;                    /* 0: unlimited */
-    int64_t busy_until[TIMING_MAX_SLOTS];
-    int64_t full_until;                 /* walker-full time counted to */
-    TimingStats st;
-    TimingTrace *trace;
-    char *track;
-    /* Pipeline-only hits by lookup-kind mask: cost ns and cycles. */
-    uint64_t pipe_ns[1u << (TIMING_LOOKUP_IOTLB + 1)];
-    uint64_t pipe_cycles[1u << (TIMING_LOOKUP_IOTLB + 1)];
-};
+#include "timing-model-int.h"
 
 /* Precomputed costs of timing_xlate_pipeline_hit (as finish computes). */
 static void timing_model_precompute(TimingModel *tm)
@@ -74,14 +57,31 @@ void timing_model_reset(TimingModel *tm)
     tm->full_until = 0;
 }
 
-void timing_model_get_stats(const TimingModel *tm, TimingStats *out)
+/* The statistics with the pipeline-only hits folded in. */
+static void timing_model_fold(const TimingModel *tm, TimingStats *out)
 {
     *out = tm->st;
+    for (uint32_t m = 0; m < G_N_ELEMENTS(tm->pipe_count); m++) {
+        uint64_t n = tm->pipe_count[m];
+
+        for (unsigned k = 0; k <= TIMING_LOOKUP_IOTLB; k++) {
+            out->lookups[k] += (m >> k & 1) * n;
+            out->hits[k] += (m >> k & 1) * n;
+        }
+        out->translations += n;
+        out->xlate_ns += n * tm->pipe_ns[m];
+    }
+}
+
+void timing_model_get_stats(const TimingModel *tm, TimingStats *out)
+{
+    timing_model_fold(tm, out);
 }
 
 void timing_model_reset_stats(TimingModel *tm)
 {
     memset(&tm->st, 0, sizeof(tm->st));
+    memset(tm->pipe_count, 0, sizeof(tm->pipe_count));
     tm->st.first_arrival_ns = -1;
 }
 
@@ -300,28 +300,7 @@ bool timing_model_tracing(const TimingModel *tm)
 int64_t timing_xlate_pipeline_hit(TimingModel *tm, int64_t arrival_ns,
                                   uint32_t kinds, IOMMUCost *cost)
 {
-    uint32_t m = kinds & (G_N_ELEMENTS(tm->pipe_ns) - 1);
-    int64_t done = arrival_ns + (int64_t)tm->pipe_ns[m];
-
-    G_STATIC_ASSERT(TIMING_LOOKUP_IOTLB == 2);
-    tm->st.lookups[0] += m & 1;
-    tm->st.hits[0] += m & 1;
-    tm->st.lookups[1] += m >> 1 & 1;
-    tm->st.hits[1] += m >> 1 & 1;
-    tm->st.lookups[2] += m >> 2 & 1;
-    tm->st.hits[2] += m >> 2 & 1;
-    tm->st.translations++;
-    tm->st.xlate_ns += tm->pipe_ns[m];
-    if (tm->st.first_arrival_ns < 0) {
-        tm->st.first_arrival_ns = arrival_ns;
-    }
-    tm->st.last_done_ns = MAX(tm->st.last_done_ns, done);
-    if (cost) {
-        cost->ns = tm->pipe_ns[m];
-        cost->cycles = tm->pipe_cycles[m];
-        cost->mem_reads = 0;
-    }
-    return done;
+    return timing_model_pipe_hit(tm, arrival_ns, kinds, cost);
 }
 
 /* ---- invalidation (VT-d 6.5.2, AMD-Vi 2.4) ---------------------------- */
@@ -361,11 +340,14 @@ static void timing_kv(GString *out, const char *name, uint64_t v)
 
 void timing_model_stats_text(const TimingModel *tm, GString *out)
 {
-    const TimingStats *s = &tm->st;
+    TimingStats st;
+    const TimingStats *s = &st;
     const TimingProfile *p = tm->p;
-    uint64_t span = s->first_arrival_ns < 0 ? 0
-                  : (uint64_t)(s->last_done_ns - s->first_arrival_ns);
+    uint64_t span;
 
+    timing_model_fold(tm, &st);
+    span = s->first_arrival_ns < 0 ? 0
+         : (uint64_t)(s->last_done_ns - s->first_arrival_ns);
     g_string_append_printf(out, "%stiming=%s", out->len ? " " : "",
                            p->name);
     timing_kv(out, "timing_translations", s->translations);

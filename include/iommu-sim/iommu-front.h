@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "iommu-sim/iommu.h"
+#include "iommu-sim/regs.h"
 #include "iommu-sim/timing-cache.h"
 #include "iommu-sim/timing.h"
 
@@ -61,9 +62,51 @@ static inline IOMMUFrontEntry *iommu_front_slot(IOMMUFront *f, uint64_t iova)
 }
 
 /*
+ * A model's gate, the state besides the request that decides whether the
+ * front cache may serve at all (enables and modes the full path reads
+ * from registers before its lookups, no trace, caches present), cached:
+ * the model's eval runs again only after the register file's generation
+ * has moved (regfile_generation), so a hit reads one counter instead of
+ * registers.  eval may read only registers and state that changes with
+ * them or never after the model is built.
+ */
+typedef struct IOMMUFrontGate {
+    const uint64_t *regs_gen;   /* the register file's generation */
+    uint64_t seen;              /* the generation open was computed at */
+    bool valid;                 /* false: compute on next use */
+    bool open;
+    bool off;                   /* never open (tests compare the full path) */
+} IOMMUFrontGate;
+
+typedef bool (*IOMMUFrontGateEval)(const void *model);
+
+/* All zeros (never initialised) is valid too: eval on every use. */
+static inline void iommu_front_gate_init(IOMMUFrontGate *g, const RegFile *rf)
+{
+    g->regs_gen = regfile_generation(rf);
+    g->valid = false;
+}
+
+void iommu_front_gate_set_off(IOMMUFrontGate *g, bool off);
+/* Out of line: eval again and remember the answer for this generation. */
+bool iommu_front_gate_refresh(IOMMUFrontGate *g, IOMMUFrontGateEval eval,
+                              const void *model);
+
+static inline bool iommu_front_gate_open(IOMMUFrontGate *g,
+                                         IOMMUFrontGateEval eval,
+                                         const void *model)
+{
+    if (g->valid && g->seen == *g->regs_gen) {
+        return g->open;
+    }
+    return iommu_front_gate_refresh(g, eval, model);
+}
+
+/*
  * The entry of iova's page if it grants access; no side effects.  The
- * model then checks its own gate (registers, request kind) and replays.
- * Inline, as is the replay: together they are both models' hit path.
+ * model then checks its own gate (registers, request kind) and calls
+ * iommu_front_hit (hw/timing/iommu-front-hit.h): together they are both
+ * models' hit path.
  */
 static inline const IOMMUFrontEntry *iommu_front_match(IOMMUFront *f,
                                                        uint64_t iova,
@@ -79,38 +122,9 @@ static inline const IOMMUFrontEntry *iommu_front_match(IOMMUFront *f,
 }
 
 /*
- * Replay e's two hits in caches[] (configuration cache, IOTLB) if both
- * hints are still valid: true, counted as the lookups would be.  false
- * with nothing counted or touched in either cache otherwise.
+ * The rest of a hit, iommu_front_hit, is inline in hw/timing/
+ * iommu-front-hit.h: it reaches into the caches and the timing model.
  */
-static inline bool iommu_front_replay(IOMMUFront *f, const IOMMUFrontEntry *e,
-                                      TimingCache *const caches[IOMMU_FRONT_HINTS])
-{
-    if (!timing_cache_hit_hints(caches, e->hits, IOMMU_FRONT_HINTS)) {
-        return false;
-    }
-    f->replays++;
-    return true;
-}
-
-/* Hand out what the full path handed out when e was filled. */
-static inline void iommu_front_serve(const IOMMUFrontEntry *e,
-                                     AddressSpace *target_as,
-                                     IOMMUTLBEntry *out)
-{
-    out->target_as = target_as;
-    out->iova = e->iova;
-    out->translated_addr = e->translated_addr;
-    out->addr_mask = e->addr_mask;
-    out->perm = e->perm;
-}
-
-/*
- * The cost and events of a replayed hit: the two lookups as pipeline
- * hits in tm (NULL: a model built without one, which costs nothing), no
- * memory reads; the same figures timing_xlate_finish gives the full path.
- */
-void iommu_front_charge(TimingModel *tm, int64_t arrival_ns, IOMMUCost *cost);
 
 /*
  * After a full translation of iova that succeeded with entry and whose

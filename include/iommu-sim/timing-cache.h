@@ -272,7 +272,9 @@ bool timing_cache_hint_valid(const TimingCache *cache,
 void *timing_cache_hit_hint(TimingCache *cache, const TimingCacheHint *h);
 /*
  * All or nothing over n caches (a translation's chain of hits): replays
- * every hint when each is valid, else replays none and returns false.
+ * every hint when each is valid (counted and touched as hit_hint does;
+ * the last hit stays that of the last lookup), else replays none and
+ * returns false.
  */
 bool timing_cache_hit_hints(TimingCache *const *caches,
                             const TimingCacheHint *hints, unsigned n);

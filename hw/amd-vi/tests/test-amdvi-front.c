@@ -220,7 +220,7 @@ START_TEST(test_amdvi_front_cache_equals_full_path)
 
     tf_setup(&a, "broadwell-ep");
     tf_setup(&b, "broadwell-ep");
-    b.t->s->front_off = true;
+    iommu_front_gate_set_off(&b.t->s->front_gate, true);
     tf_run(&a, ra);
     tf_run(&b, rb);
     for (int i = 0; i < TF_N; i++) {

@@ -482,7 +482,8 @@ END_TEST
  * A hit-heavy scenario: a few hot pages (one read-only), writes that
  * fault, PTEs rewritten without invalidation (stale until invalidated),
  * page-selective and global IOTLB invalidations through the registers,
- * and a cold page now and then evicting from the IOTLB.
+ * a cold page now and then evicting from the IOTLB, and spells of PMR
+ * protection and of translation disabled.
  */
 static void tf_run(VTest *t, TVRecord *rec)
 {
@@ -509,6 +510,21 @@ static void tf_run(VTest *t, TVRecord *rec)
         if (i % 1009 == 0) {        /* global */
             vt_wr(t, off, (1ull << 63) | (1ull << 60), 8);
         }
+        /*
+         * Registers the caches never see (the front cache's gate): the
+         * PMR over the hot pages for 40 steps, translation off for 30.
+         */
+        if (i % 613 == 100) {
+            vt_wr(t, VTD_REG_PLMBASE, 0x40000000, 4);
+            vt_wr(t, VTD_REG_PLMLIMIT, 0x40100000, 4);
+            vt_wr(t, VTD_REG_PMEN, VTD_PMEN_EPM_MASK, 4);
+        } else if (i % 613 == 140) {
+            vt_wr(t, VTD_REG_PMEN, 0, 4);
+        } else if (i % 701 == 300) {
+            vt_wr(t, VTD_REG_GCMD, 0, 4);
+        } else if (i % 701 == 330) {
+            vt_enable(t);
+        }
         vt_translate(t, TV_SID, iova + (uint64_t)(i & 0xff8), acc, &out);
         rec[i].entry = out.entry;
         rec[i].fault = out.fault;
@@ -531,7 +547,7 @@ START_TEST(test_vtd_timing_front_cache_equals_full_path)
     char *sa, *sb;
     unsigned faults = 0;
 
-    b->s->front_off = true;
+    iommu_front_gate_set_off(&b->s->front_gate, true);
     tf_run(a, ra);
     tf_run(b, rb);
     for (int i = 0; i < TV_N; i++) {

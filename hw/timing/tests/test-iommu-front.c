@@ -9,8 +9,9 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "iommu-sim/iommu-front.h"
+#include "hw/timing/iommu-front-hit.h"
 
 #define TF_PAGE 0x12345ull
 
@@ -51,13 +52,23 @@ static void tf_lookups(TFPair *p)
     ck_assert_ptr_nonnull(timing_cache_lookup(p->c[1], &TIMING_CACHE_KEY(5)));
 }
 
-/* What a model's hit path does, minus its own gate. */
-static const IOMMUFrontEntry *tf_hit(IOMMUFront *f, TimingCache *const *c,
-                                     uint64_t iova, IOMMUAccessFlags access)
+/* What a model's hit path does, minus its own gate (no timing model). */
+static const IOMMUFrontEntry *tf_hit_out(IOMMUFront *f, TimingCache *const *c,
+                                         uint64_t iova,
+                                         IOMMUAccessFlags access,
+                                         IOMMUTranslation *out)
 {
     const IOMMUFrontEntry *e = iommu_front_match(f, iova, access);
 
-    return e && iommu_front_replay(f, e, c) ? e : NULL;
+    return e && iommu_front_hit(f, e, c, NULL, 0, NULL, out) ? e : NULL;
+}
+
+static const IOMMUFrontEntry *tf_hit(IOMMUFront *f, TimingCache *const *c,
+                                     uint64_t iova, IOMMUAccessFlags access)
+{
+    IOMMUTranslation out;
+
+    return tf_hit_out(f, c, iova, access, &out);
 }
 
 static const IOMMUTLBEntry tf_entry = {
@@ -81,7 +92,7 @@ START_TEST(test_iommu_front_replay_equals_the_lookups)
     TFPair a, b;
     IOMMUFront f = { 0 };
     const IOMMUFrontEntry *e;
-    IOMMUTLBEntry out = { 0 };
+    IOMMUTranslation out = { 0 };
     TimingCacheKey va, vb;
     AddressSpace *as = (AddressSpace *)&f;  /* only compared */
 
@@ -96,17 +107,17 @@ START_TEST(test_iommu_front_replay_equals_the_lookups)
         timing_cache_lookup(a.c[i], &TIMING_CACHE_KEY(0));
         timing_cache_lookup(b.c[i], &TIMING_CACHE_KEY(0));
     }
-    e = tf_hit(&f, a.c, (TF_PAGE << 12) | 0xff8, IOMMU_RO);
+    e = iommu_front_match(&f, (TF_PAGE << 12) | 0xff8, IOMMU_RO);
     ck_assert_ptr_nonnull(e);
+    ck_assert(iommu_front_hit(&f, e, a.c, NULL, 0, as, &out));
     tf_lookups(&b);
     ck_assert_uint_eq(e->size_class, 1);
     ck_assert_uint_eq(f.replays, 1);
-    iommu_front_serve(e, as, &out);
-    ck_assert_ptr_eq(out.target_as, as);
-    ck_assert_uint_eq(out.iova, tf_entry.iova);
-    ck_assert_uint_eq(out.translated_addr, tf_entry.translated_addr);
-    ck_assert_uint_eq(out.addr_mask, tf_entry.addr_mask);
-    ck_assert_int_eq(out.perm, tf_entry.perm);
+    ck_assert_ptr_eq(out.entry.target_as, as);
+    ck_assert_uint_eq(out.entry.iova, tf_entry.iova);
+    ck_assert_uint_eq(out.entry.translated_addr, tf_entry.translated_addr);
+    ck_assert_uint_eq(out.entry.addr_mask, tf_entry.addr_mask);
+    ck_assert_int_eq(out.entry.perm, tf_entry.perm);
     for (int i = 0; i < 2; i++) {
         tf_assert_same_stats(a.c[i], b.c[i]);
         /* Same PLRU state: the same victim for the next insert. */
@@ -159,10 +170,20 @@ START_TEST(test_iommu_front_replay_refused_without_side_effects)
     ck_assert_ptr_nonnull(tf_hit(&f, p.c, iova, IOMMU_RO));
     ck_assert(timing_cache_invalidate(p.c[1], &TIMING_CACHE_KEY(7)));
     tf_assert_refused(&f, &p, iova, IOMMU_RO);
-    /* The entry still matches; only the replay knows it is void. */
+    /*
+     * The entry still matches; only the hit knows it is void, and it
+     * writes nothing into the answer.
+     */
     ck_assert_ptr_nonnull(iommu_front_match(&f, iova, IOMMU_RO));
-    ck_assert(!iommu_front_replay(&f, iommu_front_match(&f, iova, IOMMU_RO),
-                                  p.c));
+    {
+        IOMMUTranslation out, before;
+
+        memset(&out, 0x5a, sizeof(out));
+        before = out;
+        ck_assert(!iommu_front_hit(&f, iommu_front_match(&f, iova, IOMMU_RO),
+                                   p.c, NULL, 0, NULL, &out));
+        ck_assert_mem_eq(&out, &before, sizeof(out));
+    }
     ck_assert_uint_eq(f.replays, 2);
     /* Refilled after the full path hit again; a config change voids it. */
     tf_lookups(&p);
@@ -210,15 +231,24 @@ START_TEST(test_iommu_front_charge_equals_the_full_path_cost)
 {
     TimingModel *full = timing_model_new(timing_profile_find("broadwell-ep"));
     TimingModel *fast = timing_model_new(timing_profile_find("broadwell-ep"));
-    IOMMUCost cf = { 0 }, cq = { .mem_reads = 9 };
+    IOMMUCost cf = { 0 }, cq;
+    IOMMUTranslation out = { .cost = { .mem_reads = 9 } };
     TimingStats sf, sq;
     TimingXlate x;
+    TFPair p;
+    IOMMUFront f = { 0 };
+    uint64_t iova = TF_PAGE << 12;
 
+    tf_pair(&p);
+    tf_lookups(&p);
+    ck_assert(iommu_front_fill(&f, p.c, iova, 0, &tf_entry));
     timing_xlate_begin(full, &x, 1000, 0x10, 0x4000);
     timing_xlate_lookup(full, &x, TIMING_LOOKUP_CONFIG, true);
     timing_xlate_lookup(full, &x, TIMING_LOOKUP_IOTLB, true);
     timing_xlate_finish(full, &x, &cf);
-    iommu_front_charge(fast, 1000, &cq);
+    ck_assert(iommu_front_hit(&f, iommu_front_match(&f, iova, IOMMU_RO), p.c,
+                              fast, 1000, NULL, &out));
+    cq = out.cost;
     ck_assert_uint_gt(cq.ns, 0);
     ck_assert_uint_eq(cq.ns, cf.ns);
     ck_assert_uint_eq(cq.cycles, cf.cycles);
@@ -232,12 +262,16 @@ START_TEST(test_iommu_front_charge_equals_the_full_path_cost)
         ck_assert_uint_eq(sq.lookups[k], sf.lookups[k]);
         ck_assert_uint_eq(sq.hits[k], sf.hits[k]);
     }
+    ck_assert_int_eq(sq.first_arrival_ns, sf.first_arrival_ns);
+    ck_assert_int_eq(sq.last_done_ns, sf.last_done_ns);
     /* Without a model: no cost, the events and no reads still reported. */
-    cq = (IOMMUCost){ .mem_reads = 3 };
-    iommu_front_charge(NULL, 1000, &cq);
-    ck_assert_uint_eq(cq.ns, 0);
-    ck_assert_uint_eq(cq.mem_reads, 0);
-    ck_assert_uint_eq(cq.events, IOMMU_FRONT_EVENTS);
+    out = (IOMMUTranslation){ .cost = { .mem_reads = 3 } };
+    ck_assert(iommu_front_hit(&f, iommu_front_match(&f, iova, IOMMU_RO), p.c,
+                              NULL, 1000, NULL, &out));
+    ck_assert_uint_eq(out.cost.ns, 0);
+    ck_assert_uint_eq(out.cost.mem_reads, 0);
+    ck_assert_uint_eq(out.cost.events, IOMMU_FRONT_EVENTS);
+    tf_pair_free(&p);
     timing_model_free(full);
     timing_model_free(fast);
 }

@@ -590,6 +590,54 @@ START_TEST(test_timing_cache_hint_void_after_any_change)
 }
 END_TEST
 
+/*
+ * hit_hints defers its counting to the statistics read: the figures
+ * equal lookups that hit (lookups, hits, cycles), a reset clears the
+ * deferred ones too, and the replacement state moves as a lookup's.
+ */
+START_TEST(test_timing_cache_hit_hints_count_as_lookups)
+{
+    TimingCache *a = hint_cache(), *b = hint_cache();
+    TimingCache *ca[1] = { a };
+    TimingCacheKey va, vb;
+    TimingCacheStats sa, sb;
+    TimingCacheHint h;
+
+    timing_cache_lookup(a, &TIMING_CACHE_KEY(4));
+    ck_assert(timing_cache_last_hit(a, &h));
+    timing_cache_lookup(a, &TIMING_CACHE_KEY(0));
+    timing_cache_lookup(b, &TIMING_CACHE_KEY(4));
+    timing_cache_lookup(b, &TIMING_CACHE_KEY(0));
+    for (int i = 0; i < 5; i++) {
+        ck_assert(timing_cache_hit_hints(ca, &h, 1));
+        timing_cache_lookup(b, &TIMING_CACHE_KEY(4));
+    }
+    timing_cache_get_stats(a, &sa);
+    timing_cache_get_stats(b, &sb);
+    ck_assert_uint_eq(sa.lookups, 7);
+    ck_assert_uint_eq(sa.lookups, sb.lookups);
+    ck_assert_uint_eq(sa.hits, sb.hits);
+    ck_assert_uint_eq(sa.misses, sb.misses);
+    ck_assert_uint_eq(sa.cycles, sb.cycles);
+    ck_assert_uint_eq(sa.cycles, 21);
+    /*
+     * The same victim next: the replays touched key 4's way after key
+     * 0's, as the lookups did (untouched, PLRU would pick 4's half).
+     */
+    timing_cache_insert(a, &TIMING_CACHE_KEY(100), NULL, &va, NULL, NULL);
+    timing_cache_insert(b, &TIMING_CACHE_KEY(100), NULL, &vb, NULL, NULL);
+    ck_assert_mem_eq(&va, &vb, sizeof(va));
+    ck_assert_uint_lt(va.w[0], 4);
+    timing_cache_reset_stats(a);
+    timing_cache_get_stats(a, &sa);
+    ck_assert_uint_eq(sa.lookups, 0);
+    ck_assert_uint_eq(sa.hits, 0);
+    ck_assert_uint_eq(sa.cycles, 0);
+    timing_cache_free(a);
+    timing_cache_free(b);
+}
+END_TEST
+
 START_TEST(test_timing_cache_matches_reference_model)
 {
     static const uint32_t geo[][2] = {
@@ -625,6 +673,7 @@ static Suite *timing_cache_ops_suite(void)
     tcase_add_test(tc, test_timing_cache_matches_reference_model);
     tcase_add_test(tc, test_timing_cache_hint_replays_the_hit);
     tcase_add_test(tc, test_timing_cache_hint_void_after_any_change);
+    tcase_add_test(tc, test_timing_cache_hit_hints_count_as_lookups);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
