@@ -29,8 +29,10 @@ TimingModel *timing_model_new(const TimingProfile *p)
 
     tm->p = p ? p : timing_profile_find("ideal");
     tm->nslots = MIN(tm->p->walk_slots, TIMING_MAX_SLOTS);
+    tm->nlookup = MIN(tm->p->lookup_slots, TIMING_MAX_LOOKUP_SLOTS);
     if (timing_profile_is_ideal(tm->p)) {
         tm->nslots = 0;
+        tm->nlookup = 0;
     }
     tm->track = g_strdup("iommu");
     timing_model_precompute(tm);
@@ -54,6 +56,9 @@ const TimingProfile *timing_model_profile(const TimingModel *tm)
 void timing_model_reset(TimingModel *tm)
 {
     memset(tm->busy_until, 0, sizeof(tm->busy_until));
+    memset(tm->lookup_busy, 0, sizeof(tm->lookup_busy));
+    tm->lookup_idle_at = 0;
+    tm->lookup_next = 0;
     tm->full_until = 0;
 }
 
@@ -91,6 +96,31 @@ void timing_model_set_trace(TimingModel *tm, TimingTrace *trace,
     tm->trace = trace;
     g_free(tm->track);
     tm->track = g_strdup(track ? track : "iommu");
+}
+
+/* ---- lookup pipeline -------------------------------------------------- */
+
+int64_t timing_lookup_enter_busy(TimingModel *tm, int64_t arrival_ns,
+                                 uint64_t hold_ns)
+{
+    unsigned best = 0;
+    int64_t start, end;
+
+    /* FCFS over identical places: the one that frees first. */
+    for (unsigned i = 1; i < tm->nlookup; i++) {
+        if (tm->lookup_busy[i] < tm->lookup_busy[best]) {
+            best = i;
+        }
+    }
+    start = MAX(arrival_ns, tm->lookup_busy[best]);
+    end = start + (int64_t)hold_ns;
+    tm->lookup_busy[best] = end;
+    tm->lookup_idle_at = MAX(tm->lookup_idle_at, end);
+    if (start > arrival_ns) {
+        tm->st.lookups_queued++;
+        tm->st.lookup_queue_ns += (uint64_t)(start - arrival_ns);
+    }
+    return start;
 }
 
 /* ---- walker slots ----------------------------------------------------- */
@@ -217,8 +247,8 @@ void timing_xlate_reads(TimingModel *tm, TimingXlate *x, uint32_t n)
 
 /* Trace: the translation, then its lookups and reads laid out in order. */
 static void timing_xlate_trace(TimingModel *tm, const TimingXlate *x,
-                               int64_t walk_start, unsigned slot,
-                               int64_t done)
+                               int64_t pipe_start, int64_t walk_start,
+                               unsigned slot, int64_t done)
 {
     int64_t t = x->arrival_ns;
     char args[96];
@@ -227,6 +257,7 @@ static void timing_xlate_trace(TimingModel *tm, const TimingXlate *x,
                "x\",\"reads\":%u", x->sid, x->iova, x->walk_reads);
     timing_trace_event(tm->trace, tm->track, 0, "translate", t,
                        (uint64_t)(done - t), args);
+    t = pipe_start;             /* after a wait to enter the pipeline */
     for (unsigned i = 0; i < x->n_trace; i++) {
         uint8_t k = x->trace[i].kind;
         bool pipe = k <= TIMING_LOOKUP_IOTLB;
@@ -259,8 +290,9 @@ int64_t timing_xlate_finish(TimingModel *tm, TimingXlate *x,
                             IOMMUCost *cost)
 {
     const TimingProfile *p = tm->p;
-    int64_t ready = x->arrival_ns +
-                    (int64_t)timing_cycles_to_ns(p, x->pipe_cycles);
+    uint64_t pipe_ns = timing_cycles_to_ns(p, x->pipe_cycles);
+    int64_t pipe_start = timing_lookup_enter(tm, x->arrival_ns, pipe_ns);
+    int64_t ready = pipe_start + (int64_t)pipe_ns;
     int64_t start = ready, done = ready;
     unsigned slot = 0;
 
@@ -287,7 +319,7 @@ int64_t timing_xlate_finish(TimingModel *tm, TimingXlate *x,
         cost->events |= x->events;
     }
     if (tm->trace) {
-        timing_xlate_trace(tm, x, start, slot, done);
+        timing_xlate_trace(tm, x, pipe_start, start, slot, done);
     }
     return done;
 }
@@ -355,6 +387,8 @@ void timing_model_stats_text(const TimingModel *tm, GString *out)
     timing_kv(out, "timing_walk_mem_reads", s->walk_reads);
     timing_kv(out, "timing_walks_queued", s->walks_queued);
     timing_kv(out, "timing_walk_queue_ns", s->walk_queue_ns);
+    timing_kv(out, "timing_lookups_queued", s->lookups_queued);
+    timing_kv(out, "timing_lookup_queue_ns", s->lookup_queue_ns);
     timing_kv(out, "timing_walker_full_cycles",
               timing_ns_to_cycles(p, s->walker_full_ns));
     /* Mean slots busy over the span, in thousandths. */

@@ -10,7 +10,9 @@
  *            config cache,        wait for one    paging-structure-cache
  *            IOTLB lookups        of N slots      lookups, table reads
  *
- * The lookup pipeline costs cycles of the IOMMU clock.  A translation
+ * The lookup pipeline costs cycles of the IOMMU clock and holds
+ * `lookup_slots` translations at once (a later arrival waits for the
+ * place that frees first).  A translation
  * that misses (config or IOTLB) needs a page walker; the walker has
  * `walk_slots` slots, each holding one walk from its start until its last
  * table read returns.  When every slot is busy the translation waits for
@@ -86,6 +88,12 @@ typedef struct TimingProfile {
     /* IOMMU side */
     uint32_t clock_mhz;             /* IOMMU clock that cycles count */
     uint32_t lookup_cycles[TIMING_LOOKUP_COUNT]; /* per lookup, hit or miss */
+    /*
+     * Translations in the lookup pipeline at once (config, PASID and
+     * IOTLB lookups): one holds a place from entering the pipeline until
+     * its last lookup there completes; 0: unlimited.
+     */
+    uint32_t lookup_slots;
     uint32_t walk_step_cycles;      /* walker work per table read */
     uint32_t table_read_ns;         /* one paging-structure read */
     uint32_t walk_slots;            /* concurrent walks (0: unlimited) */
@@ -129,6 +137,9 @@ typedef struct TimingStats {
     uint64_t walk_queue_ns;         /* time walks spent waiting */
     uint64_t walk_busy_ns;          /* sum of slot holding times */
     uint64_t walker_full_ns;        /* time an arrival saw every slot busy */
+    uint64_t lookups_queued;        /* translations that waited to enter
+                                       the lookup pipeline */
+    uint64_t lookup_queue_ns;       /* time they waited */
     uint64_t xlate_ns;              /* sum of translation latencies */
     uint64_t invalidations[TIMING_INV_COUNT];
     uint64_t inv_ns;                /* sum of invalidation processing */

@@ -227,6 +227,92 @@ START_TEST(test_timing_invalidation_drains_walks)
 }
 END_TEST
 
+/* A hit through the full path: config and IOTLB lookups only. */
+static int64_t tt_hit(TimingModel *tm, int64_t at, IOMMUCost *c)
+{
+    TimingXlate x;
+
+    timing_xlate_begin(tm, &x, at, 0x10, 0x1000);
+    timing_xlate_lookup(tm, &x, TIMING_LOOKUP_CONFIG, true);
+    timing_xlate_lookup(tm, &x, TIMING_LOOKUP_IOTLB, true);
+    return timing_xlate_finish(tm, &x, c);
+}
+
+/*
+ * lookup_slots: the pipeline (config 3 + IOTLB 5 = 8 ns) holds two
+ * translations; a third arriving at the same instant waits for the
+ * first place to free, whichever path charges it, and the counters and
+ * latency sums say so.
+ */
+START_TEST(test_timing_lookup_pipeline_queues_when_full)
+{
+    TimingProfile p = tt_profile(1);
+    TimingModel *full, *fast;
+    const uint32_t kinds = 1u << TIMING_LOOKUP_CONFIG |
+                           1u << TIMING_LOOKUP_IOTLB;
+    IOMMUCost cf[4], cq[4];
+    TimingStats sf, sq;
+    GString *text = g_string_new("");
+
+    p.lookup_slots = 2;
+    full = timing_model_new(&p);
+    fast = timing_model_new(&p);
+    for (int i = 0; i < 3; i++) {
+        tt_hit(full, 1000, &cf[i]);
+        memset(&cq[i], 0, sizeof(cq[i]));
+        timing_xlate_pipeline_hit(fast, 1000, kinds, &cq[i]);
+    }
+    /* Later, after the pipeline drained: no wait. */
+    tt_hit(full, 2000, &cf[3]);
+    timing_xlate_pipeline_hit(fast, 2000, kinds, &cq[3]);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(cf[i].ns, i == 2 ? 16 : 8);
+        ck_assert_uint_eq(cq[i].ns, cf[i].ns);
+        ck_assert_uint_eq(cq[i].cycles, cf[i].cycles);
+    }
+    timing_model_get_stats(full, &sf);
+    timing_model_get_stats(fast, &sq);
+    ck_assert_uint_eq(sf.lookups_queued, 1);
+    ck_assert_uint_eq(sf.lookup_queue_ns, 8);
+    ck_assert_uint_eq(sq.lookups_queued, sf.lookups_queued);
+    ck_assert_uint_eq(sq.lookup_queue_ns, sf.lookup_queue_ns);
+    ck_assert_uint_eq(sf.xlate_ns, 8 + 8 + 16 + 8);
+    ck_assert_uint_eq(sq.xlate_ns, sf.xlate_ns);
+    ck_assert_uint_eq(sq.translations, sf.translations);
+    ck_assert_int_eq(sq.last_done_ns, sf.last_done_ns);
+    timing_model_stats_text(full, text);
+    ck_assert_ptr_nonnull(strstr(text->str, " timing_lookups_queued=1 "));
+    ck_assert_ptr_nonnull(strstr(text->str, " timing_lookup_queue_ns=8 "));
+    /* A miss behind a full pipeline starts its walk later by the wait. */
+    timing_model_reset(full);
+    tt_hit(full, 5000, &cf[0]);
+    tt_hit(full, 5000, &cf[1]);
+    tt_miss(full, 5000, &cf[2]);
+    ck_assert_uint_eq(cf[2].ns, 8 + 8 + 7 + 10 + 100);
+    g_string_free(text, TRUE);
+    timing_model_free(full);
+    timing_model_free(fast);
+}
+END_TEST
+
+/* lookup_slots 0: unlimited, as every profile before it had. */
+START_TEST(test_timing_lookup_pipeline_unlimited_never_queues)
+{
+    TimingProfile p = tt_profile(0);
+    TimingModel *tm = timing_model_new(&p);
+    TimingStats st;
+    IOMMUCost c;
+
+    for (int i = 0; i < 100; i++) {
+        tt_hit(tm, 1000, &c);
+        ck_assert_uint_eq(c.ns, 8);
+    }
+    timing_model_get_stats(tm, &st);
+    ck_assert_uint_eq(st.lookups_queued, 0);
+    timing_model_free(tm);
+}
+END_TEST
+
 START_TEST(test_timing_stats_text_names_counters)
 {
     TimingProfile p = tt_profile(1);
@@ -301,6 +387,8 @@ static Suite *timing_model_suite(void)
     tcase_add_test(tc, test_timing_walker_queues_when_slots_busy);
     tcase_add_test(tc, test_timing_walker_throughput_is_slots_over_walk_time);
     tcase_add_test(tc, test_timing_walker_unlimited_slots_never_queue);
+    tcase_add_test(tc, test_timing_lookup_pipeline_queues_when_full);
+    tcase_add_test(tc, test_timing_lookup_pipeline_unlimited_never_queues);
     tcase_add_test(tc, test_timing_ideal_profile_zero_time);
     tcase_add_test(tc, test_timing_determinism_same_inputs_same_cycles);
     tcase_add_test(tc, test_timing_invalidation_drains_walks);
