@@ -45,7 +45,17 @@ static int64_t vclock_host_ns(void)
 
 VirtualClock *vclock_new(void)
 {
-    return g_new0(VirtualClock, 1);
+    VirtualClock *clock = g_new0(VirtualClock, 1);
+
+    clock->pub.next_deadline = INT64_MAX;
+    return clock;
+}
+
+/* After the head of the armed list changed: the inline advance's bound. */
+static void vclock_head_changed(VirtualClock *clock)
+{
+    clock->pub.next_deadline = clock->head ? clock->head->deadline
+                                           : INT64_MAX;
 }
 
 void vclock_free(VirtualClock *clock)
@@ -102,6 +112,7 @@ static void vclock_unlink(VirtualClock *clock, VirtualTimer *t)
         t->prev->next = t->next;
     } else {
         clock->head = t->next;
+        vclock_head_changed(clock);
     }
     if (t->next) {
         t->next->prev = t->prev;
@@ -125,6 +136,7 @@ static void vclock_insert(VirtualClock *clock, VirtualTimer *t)
         prev->next = t;
     } else {
         clock->head = t;
+        vclock_head_changed(clock);
     }
     if (cur) {
         cur->prev = t;
@@ -149,7 +161,7 @@ static bool vclock_fire_one(VirtualClock *clock, int64_t limit)
     return true;
 }
 
-void vclock_advance_to(VirtualClock *clock, int64_t target_ns)
+void vclock_advance_to_slow(VirtualClock *clock, int64_t target_ns)
 {
     if (clock->pub.realtime) {
         vclock_run_due(clock);

@@ -24,13 +24,14 @@ VirtualClock *vclock_new(void);
 void vclock_free(VirtualClock *clock);
 
 /*
- * The part of a clock vclock_now reads inline (every translation asks
- * for the time); the rest of the clock is clock.c's own.  Read it only
- * through vclock_now.
+ * The part of a clock vclock_now and vclock_advance_to use inline (every
+ * translation asks for the time; a stream of requests steps it); the
+ * rest of the clock is clock.c's own.  Use it only through those two.
  */
 typedef struct VirtualClockPublic {
     int64_t now_ns;             /* virtual mode: the time */
     bool realtime;
+    int64_t next_deadline;      /* earliest armed timer; INT64_MAX: none */
 } VirtualClockPublic;
 
 /* Real-time mode's read (the host clock); vclock_now calls it. */
@@ -54,9 +55,25 @@ int64_t vclock_next_deadline(VirtualClock *clock);
  * Advance to target (never backwards), firing due timers in deadline
  * order; while a callback runs, now() equals its deadline.  Callbacks
  * may arm or cancel timers.  In real-time mode only fires timers that
- * are due.
+ * are due.  Inline when no timer is due by target; otherwise (or in
+ * real-time mode) vclock_advance_to_slow does the work.
  */
-void vclock_advance_to(VirtualClock *clock, int64_t target_ns);
+void vclock_advance_to_slow(VirtualClock *clock, int64_t target_ns);
+
+static inline void vclock_advance_to(VirtualClock *clock, int64_t target_ns)
+{
+    VirtualClockPublic *pub = (VirtualClockPublic *)clock;
+
+    if (!pub->realtime && target_ns < pub->next_deadline) {
+        /* No timer is due by then: only the time moves. */
+        if (target_ns > pub->now_ns) {
+            pub->now_ns = target_ns;
+        }
+        return;
+    }
+    vclock_advance_to_slow(clock, target_ns);
+}
+
 /* Fire timers whose deadline is <= now() (real-time mode polling). */
 void vclock_run_due(VirtualClock *clock);
 

@@ -273,6 +273,50 @@ START_TEST(test_clock_del_and_mod_rearm)
 }
 END_TEST
 
+/*
+ * vclock_advance_to moves time inline while no timer is due: every change
+ * of the earliest timer (arm at the head, re-arm earlier or later, delete
+ * or free the head) must move its bound, or a due timer would be skipped.
+ */
+START_TEST(test_clock_inline_advance_sees_every_head_change)
+{
+    Fires f = { .clock = vclock_new() };
+    Tagged a, b;
+
+    tagged_init(&a, &f, 1);
+    tagged_init(&b, &f, 2);
+    vclock_advance_to(f.clock, 10);             /* nothing armed */
+    ck_assert_int_eq(vclock_now(f.clock), 10);
+    vtimer_mod(a.timer, 500);
+    vtimer_mod(b.timer, 800);
+    vclock_advance_to(f.clock, 400);
+    ck_assert_uint_eq(f.n, 0);
+    vtimer_mod(a.timer, 450);                   /* head earlier */
+    vclock_advance_to(f.clock, 460);
+    ck_assert_uint_eq(f.n, 1);
+    ck_assert_int_eq(f.at[0], 450);
+    vtimer_mod(b.timer, 470);                   /* head re-armed earlier */
+    vtimer_mod(a.timer, 900);
+    vclock_advance_to(f.clock, 480);
+    ck_assert_uint_eq(f.n, 2);
+    ck_assert_int_eq(f.at[1], 470);
+    vtimer_mod(b.timer, 600);
+    vtimer_del(a.timer);
+    vtimer_mod(a.timer, 550);                   /* new head */
+    vtimer_free(a.timer);                       /* head freed: b bounds */
+    vclock_advance_to(f.clock, 590);
+    ck_assert_uint_eq(f.n, 2);
+    vclock_advance_to(f.clock, 600);
+    ck_assert_uint_eq(f.n, 3);
+    ck_assert_int_eq(f.at[2], 600);
+    ck_assert_int_eq(vclock_now(f.clock), 600);
+    vclock_advance_to(f.clock, 100);            /* never backwards */
+    ck_assert_int_eq(vclock_now(f.clock), 600);
+    vtimer_free(b.timer);
+    vclock_free(f.clock);
+}
+END_TEST
+
 START_TEST(test_clock_past_deadline_fires_without_going_back)
 {
     Fires f = { .clock = vclock_new() };
@@ -378,6 +422,7 @@ static Suite *clock_suite(void)
     tcase_add_test(tc, test_clock_callback_frees_itself_and_other);
     tcase_add_test(tc, test_clock_callback_arms_new_earlier_timer);
     tcase_add_test(tc, test_clock_del_and_mod_rearm);
+    tcase_add_test(tc, test_clock_inline_advance_sees_every_head_change);
     tcase_add_test(tc, test_clock_past_deadline_fires_without_going_back);
     tcase_add_test(tc, test_clock_realtime_follows_host);
     tcase_add_test(tc, test_clock_free_clock_before_timers);
