@@ -405,11 +405,17 @@ static bool amdvi_front_regs_open(const void *model)
              AMDVI_EXCL_BASE_EX_EN_MASK);
 }
 
-/* The gate and a plain untranslated request without PASID. */
-static inline bool amdvi_front_allowed(AMDVIState *s, MemTxAttrs attrs)
+/* A plain untranslated request without PASID. */
+static inline bool amdvi_front_request_ok(MemTxAttrs attrs)
 {
     return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !attrs.has_pasid && !attrs.exec &&
+           !attrs.has_pasid && !attrs.exec;
+}
+
+/* The gate (refreshed if registers changed) and the request: for fills. */
+static inline bool amdvi_front_allowed(AMDVIState *s, MemTxAttrs attrs)
+{
+    return amdvi_front_request_ok(attrs) &&
            iommu_front_gate_open(&s->front_gate, amdvi_front_regs_open, s);
 }
 
@@ -427,7 +433,10 @@ static bool amdvi_front_try(AMDVIState *s, AMDVIAddressSpace *vas,
     AMDVICaches *c = s->caches;
 
     f = iommu_front_match(&vas->front, iova, access);
-    if (!f || !amdvi_front_allowed(s, attrs) ||
+    /* The gate as cached: after a register change, one full path
+     * refreshes it (at its fill), so a hit makes no call. */
+    if (!f || !amdvi_front_request_ok(attrs) ||
+        !iommu_front_gate_open_cached(&s->front_gate) ||
         !iommu_front_hit(&vas->front, f,
                          (TimingCache *[]){ c->dte, c->iotlb }, s->timing,
                          s->clock ? vclock_now(s->clock) : 0, s->dma_as,
@@ -459,13 +468,13 @@ static void amdvi_front_fill(AMDVIState *s, AMDVIAddressSpace *vas,
 }
 
 /* The full path (kept out of line: the front-cache hit needs no frame). */
-static G_GNUC_NO_INLINE void amdvi_translate_full(AMDVIState *s,
-                                                  AMDVIAddressSpace *vas,
+static G_GNUC_NO_INLINE void amdvi_translate_full(AMDVIAddressSpace *vas,
                                                   uint64_t iova,
                                                   IOMMUAccessFlags access,
                                                   MemTxAttrs attrs,
                                                   IOMMUTranslation *out)
 {
+    AMDVIState *s = vas->s;
     AMDVIXlate x;
 
     /*
@@ -501,7 +510,7 @@ static void amdvi_translate(MemoryRegion *iommu, uint64_t iova,
     AMDVIAddressSpace *vas = iommu->iommu_opaque;
 
     if (!amdvi_front_try(vas->s, vas, iova, access, attrs, out)) {
-        amdvi_translate_full(vas->s, vas, iova, access, attrs, out);
+        amdvi_translate_full(vas, iova, access, attrs, out);
     }
 }
 

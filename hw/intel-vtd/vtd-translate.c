@@ -316,11 +316,17 @@ static bool vtd_front_regs_open(const void *model)
            !(vtd_reg_get(s, VTD_RI_PMEN) & VTD_PMEN_PRS_MASK);
 }
 
-/* The gate and a plain untranslated request without PASID. */
-static inline bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
+/* A plain untranslated request without PASID. */
+static inline bool vtd_front_request_ok(MemTxAttrs attrs)
 {
     return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !attrs.has_pasid && !attrs.exec &&
+           !attrs.has_pasid && !attrs.exec;
+}
+
+/* The gate (refreshed if registers changed) and the request: for fills. */
+static inline bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
+{
+    return vtd_front_request_ok(attrs) &&
            iommu_front_gate_open(&s->front_gate, vtd_front_regs_open, s);
 }
 
@@ -337,7 +343,10 @@ static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
     VTDCaches *c = s->caches;
 
     f = iommu_front_match(&vas->front, iova, access);
-    if (!f || !vtd_front_allowed(s, attrs) ||
+    /* The gate as cached: after a register change, one full path
+     * refreshes it (at its fill), so a hit makes no call. */
+    if (!f || !vtd_front_request_ok(attrs) ||
+        !iommu_front_gate_open_cached(&s->front_gate) ||
         !iommu_front_hit(&vas->front, f,
                          (TimingCache *[]){ c->cc, c->iotlb }, s->timing,
                          s->clock ? vclock_now(s->clock) : 0, s->dma_as,
@@ -365,13 +374,13 @@ static void vtd_front_fill(VTDState *s, VTDAddressSpace *vas,
 }
 
 /* The full path (kept out of line: the front-cache hit needs no frame). */
-static G_GNUC_NO_INLINE void vtd_translate_full(VTDState *s,
-                                                VTDAddressSpace *vas,
+static G_GNUC_NO_INLINE void vtd_translate_full(VTDAddressSpace *vas,
                                                 uint64_t iova,
                                                 IOMMUAccessFlags access,
                                                 MemTxAttrs attrs,
                                                 IOMMUTranslation *out)
 {
+    VTDState *s = vas->s;
     VTDXlate x;
 
     /* Only what the path reads: TimingXlate's trace stays unwritten. */
@@ -399,7 +408,7 @@ static void vtd_translate(MemoryRegion *iommu, uint64_t iova,
     VTDAddressSpace *vas = iommu->iommu_opaque;
 
     if (!vtd_front_try(vas->s, vas, iova, access, attrs, out)) {
-        vtd_translate_full(vas->s, vas, iova, access, attrs, out);
+        vtd_translate_full(vas, iova, access, attrs, out);
     }
 }
 

@@ -92,6 +92,16 @@ void iommu_front_gate_set_off(IOMMUFrontGate *g, bool off);
 bool iommu_front_gate_refresh(IOMMUFrontGate *g, IOMMUFrontGateEval eval,
                               const void *model);
 
+/*
+ * The hit path's check: the cached answer if it is still current, else
+ * false (the full path then refreshes it through iommu_front_gate_open
+ * when it fills), so the hit path makes no call.
+ */
+static inline bool iommu_front_gate_open_cached(const IOMMUFrontGate *g)
+{
+    return g->valid && g->seen == *g->regs_gen && g->open;
+}
+
 static inline bool iommu_front_gate_open(IOMMUFrontGate *g,
                                          IOMMUFrontGateEval eval,
                                          const void *model)
