@@ -40,6 +40,7 @@ typedef struct MemTarget {
     MemoryRegion *mr;   /* RAM, ROM, IO or IOMMU */
     uint64_t off;       /* offset inside mr */
     uint64_t avail;     /* >= 1 */
+    uint64_t addr;      /* the address resolved, in its address space */
 } MemTarget;
 
 typedef enum {
@@ -221,12 +222,18 @@ static MemTxResult mem_io_rw(MemoryRegion *mr, uint64_t off, uint8_t *buf,
     return r;
 }
 
-static void mem_iommu_fault(MemAccess *acc, uint64_t iova,
+/*
+ * addr: where the refused piece starts in the address space the IOMMU
+ * region sits in (the requester's, or a nested stage's input), not the
+ * hook's region-relative input: a window such as the interrupt range is
+ * a region at 0xFEE00000.
+ */
+static void mem_iommu_fault(MemAccess *acc, uint64_t addr,
                             const IOMMUTranslation *tr, const char *why)
 {
     acc->stopped = true;
     acc->info->faulted = true;
-    acc->info->fault_addr = iova;
+    acc->info->fault_addr = addr;
     acc->info->fault_code = tr->fault ? tr->fault_code : 0;
     acc->info->fault_name = tr->fault && tr->fault_name ? tr->fault_name : why;
 }
@@ -237,31 +244,35 @@ static void mem_iommu_fault(MemAccess *acc, uint64_t iova,
  * page and of the returned block.  A fault or a missing permission stops
  * the whole access (bytes before it stay transferred).
  */
-static MemTxResult mem_iommu_rw(MemoryRegion *mr, uint64_t iova, uint8_t *buf,
+static MemTxResult mem_iommu_rw(const MemTarget *t, uint8_t *buf,
                                 uint64_t len, MemAccess *acc, unsigned depth,
                                 uint64_t *moved)
 {
     IOMMUAccessFlags access = acc->is_write ? IOMMU_WO : IOMMU_RO;
+    MemTxAttrs attrs = acc->attrs;
+    uint64_t iova = t->off;
     IOMMUTranslation tr;
     uint64_t mask;
 
     *moved = 0;
     len = MIN(len, MEM_IOMMU_PAGE - (iova & (MEM_IOMMU_PAGE - 1)));
-    memory_region_iommu_translate(mr, iova, access, acc->attrs, &tr);
+    attrs.len = (uint32_t)len;      /* the request the hook translates */
+    memory_region_iommu_translate(t->mr, iova, access, attrs, &tr);
     acc->info->translations++;
     acc->info->cost_cycles += tr.cost.cycles;
     acc->info->cost_ns += tr.cost.ns;
     if (tr.fault) {
-        mem_iommu_fault(acc, iova, &tr, "IOMMU fault");
+        mem_iommu_fault(acc, t->addr, &tr, "IOMMU fault");
         return MEMTX_ACCESS_DENIED;
     }
     if ((tr.entry.perm & access) != access) {
-        mem_iommu_fault(acc, iova, &tr, "access not permitted by IOMMU entry");
+        mem_iommu_fault(acc, t->addr, &tr,
+                        "access not permitted by IOMMU entry");
         return MEMTX_ACCESS_DENIED;
     }
     if (!tr.entry.target_as) {
         /* A model bug: a successful translation must name its target. */
-        mem_iommu_fault(acc, iova, &tr, "IOMMU entry without target");
+        mem_iommu_fault(acc, t->addr, &tr, "IOMMU entry without target");
         return MEMTX_ERROR;
     }
     mask = tr.entry.addr_mask;
@@ -284,7 +295,7 @@ static MemTxResult mem_leaf_rw(const MemTarget *t, uint8_t *buf,
     case MR_IO:
         return mem_io_rw(t->mr, t->off, buf, len, acc);
     case MR_IOMMU:
-        return mem_iommu_rw(t->mr, t->off, buf, len, acc, depth, moved);
+        return mem_iommu_rw(t, buf, len, acc, depth, moved);
     default:
         return mem_unassigned(buf, len, acc);
     }
@@ -305,6 +316,7 @@ static MemTxResult mem_rw(MemoryRegion *root, uint64_t addr, uint8_t *buf,
         if (root && memory_region_covers(root, addr)) {
             r = mem_resolve(root, addr, depth, &t);
         }
+        t.addr = addr;
         moved = MIN(len, MAX(t.avail, 1));
         if (r == MEM_RESOLVE_FOUND) {
             res |= mem_leaf_rw(&t, buf, moved, acc, depth, &moved);
@@ -354,11 +366,11 @@ static MemTxResult mem_zero_rw(MemoryRegion *root, uint64_t addr,
     acc->info->cost_cycles += tr.cost.cycles;
     acc->info->cost_ns += tr.cost.ns;
     if (tr.fault) {
-        mem_iommu_fault(acc, t.off, &tr, "IOMMU fault");
+        mem_iommu_fault(acc, addr, &tr, "IOMMU fault");
         return MEMTX_ACCESS_DENIED;
     }
     if (!tr.entry.target_as) {
-        mem_iommu_fault(acc, t.off, &tr, "IOMMU entry without target");
+        mem_iommu_fault(acc, addr, &tr, "IOMMU entry without target");
         return MEMTX_ERROR;
     }
     mask = tr.entry.addr_mask;

@@ -17,10 +17,12 @@
  * IOMMU (the sink takes DWORD writes, reads return 0).
  *
  * The per-requester window (hw/core/iommu-space.c) is an IOMMU region
- * with vtd_intr_range_ops.  The translate hook does not see a request's
- * length, so a passing write goes to a gate region that sees each piece:
- * one aligned DWORD is an interrupt, any other piece is the non-DWORD
- * write and is blocked there.
+ * with vtd_intr_range_ops.  The hook judges a write by the request's
+ * length (MemTxAttrs.len, which the memory core fills): one aligned
+ * DWORD passes to the interrupt path, anything else faults there, so the
+ * requester sees the fault.  A passing write goes through a gate region
+ * that checks each piece again, for callers that translate without a
+ * length.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -112,8 +114,10 @@ static void vtd_intr_range_translate(MemoryRegion *iommu, uint64_t off,
     }
     if (!vtd_intr_te(s) || access == IOMMU_NONE) {
         vtd_intr_pass(s, off, IOMMU_RW, out);
-    } else if (access == IOMMU_WO && !attrs.zero_length) {
-        vtd_intr_pass(s, off, IOMMU_WO, out);   /* the gate checks size */
+    } else if (access == IOMMU_WO && !attrs.zero_length &&
+               (attrs.len == 0 || (attrs.len == 4 && (off & 3) == 0))) {
+        /* A DWORD (or a caller that gives no length: the gate checks). */
+        vtd_intr_pass(s, off, IOMMU_WO, out);
     } else if (access == IOMMU_RO && attrs.zero_length) {
         vtd_intr_pass(s, off, IOMMU_RO, out);   /* ZLR: completes */
     } else {

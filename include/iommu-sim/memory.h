@@ -53,6 +53,14 @@ typedef struct MemTxAttrs {
      * once, so the hook can apply its zero-length rules (VT-d CAP.ZLR).
      */
     bool zero_length;
+    /*
+     * Bytes of the request an IOMMU translates (PCIe's Length field): the
+     * memory core sets it to the part of the access within the 4 KiB page
+     * it is translating (a PCIe request never crosses one).  0 with
+     * zero_length, and from callers that translate without an access
+     * (a hook must then not rely on it).
+     */
+    uint32_t len;
 } MemTxAttrs;
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs){ .unspecified = true })
@@ -211,7 +219,9 @@ typedef struct MemTxInfo {
     bool faulted;
     uint32_t fault_code;    /* vendor encoding (VT-d fault reason, ...) */
     const char *fault_name; /* spec name of the fault, static string */
-    uint64_t fault_addr;    /* input address of the faulting access */
+    uint64_t fault_addr;    /* where the refused piece starts, in the
+                               address space of the IOMMU region that
+                               refused it (a nested stage: its input) */
     unsigned translations;  /* IOMMU translate calls made */
     uint64_t cost_cycles;   /* summed IOMMUCost.cycles */
     uint64_t cost_ns;       /* summed IOMMUCost.ns */

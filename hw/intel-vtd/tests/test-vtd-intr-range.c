@@ -92,18 +92,51 @@ START_TEST(test_vtd_intr_range_non_dword_write_faults)
 {
     VTest *t = setup(true);
     uint8_t data[8] = { 0x31, 0, 0, 0, 0x32, 0, 0, 0 };
+    MemTxInfo info;
 
-    /* Two bytes, then a QWORD: neither is delivered, both recorded. */
-    dma(t, 0xfee02000ull, data, 2, true, NULL);
+    /*
+     * Two bytes, then a QWORD: neither is delivered, both recorded, and
+     * the requester sees the fault (the hook judges the request's length).
+     */
+    ck_assert_uint_eq(dma(t, 0xfee02000ull, data, 2, true, &info),
+                      MEMTX_ACCESS_DENIED);
+    ck_assert(info.faulted);
+    ck_assert_str_eq(info.fault_name, "OUTPUT_IN_INTR_RANGE");
+    ck_assert_uint_eq(info.fault_addr, 0xfee02000ull);
+    ck_assert_uint_eq(info.done, 0);
     ck_assert_uint_eq(msi_sink_count(t->msi), 0);
     check_record(t, 0xfee02000ull, false);
-    dma(t, 0xfee03000ull, data, 8, true, NULL);
+    dma(t, 0xfee03000ull, data, 8, true, &info);
+    ck_assert(info.faulted);
     ck_assert_uint_eq(msi_sink_count(t->msi), 0);
     ck_assert_uint_eq(t->s->stats.faults, 2);
     /* A DWORD not DWORD-aligned spans two DWORDs: not one either. */
-    dma(t, 0xfee04002ull, data, 4, true, NULL);
+    dma(t, 0xfee04002ull, data, 4, true, &info);
+    ck_assert(info.faulted);
     ck_assert_uint_eq(msi_sink_count(t->msi), 0);
     ck_assert_uint_eq(t->s->stats.faults, 3);
+    /* Five bytes: one request, not a DWORD; no part of it is delivered. */
+    dma(t, 0xfee05000ull, data, 5, true, &info);
+    ck_assert(info.faulted);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 0);
+    ck_assert_uint_eq(t->s->stats.faults, 4);
+    /* The gate still judges a caller that gives no length. */
+    {
+        IOMMUTranslation tr;
+        VTDAddressSpace *vas = (VTDAddressSpace *)
+            iommu_requester_space_lookup(t->s->spaces, SID);
+        MemTxAttrs a = memtxattrs_for_requester(SID);
+
+        ck_assert_ptr_nonnull(vas);
+        memory_region_iommu_translate(&vas->rs.intr, 0x6000, IOMMU_WO, a,
+                                      &tr);
+        ck_assert(!tr.fault);
+        ck_assert_uint_eq(memory_region_dispatch_write(
+                              tr.entry.target_as->root, 0x6000, 0x31, 2, a),
+                          MEMTX_ACCESS_DENIED);
+        ck_assert_uint_eq(t->s->stats.faults, 5);
+        ck_assert_uint_eq(msi_sink_count(t->msi), 0);
+    }
     vt_free(t);
 }
 END_TEST
