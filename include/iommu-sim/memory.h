@@ -37,12 +37,13 @@ typedef enum {
     ADDR_TYPE_TRANSLATED = 2,
 } AddrType;
 
-/* Who issues a transaction and how: what an IOMMU sees beside the address. */
+/*
+ * Who issues a transaction and how: what an IOMMU sees beside the address.
+ * Laid out in 16 bytes so it travels in two registers on every translate.
+ */
 typedef struct MemTxAttrs {
     bool unspecified;       /* CPU or harness access: no requester id */
-    uint16_t requester_id;  /* PCI bus/device/function of the initiator */
     bool has_pasid;
-    uint32_t pasid;
     bool priv;              /* privileged (supervisor) request */
     bool exec;              /* execute request */
     uint8_t addr_type;      /* AddrType */
@@ -53,6 +54,8 @@ typedef struct MemTxAttrs {
      * once, so the hook can apply its zero-length rules (VT-d CAP.ZLR).
      */
     bool zero_length;
+    uint16_t requester_id;  /* PCI bus/device/function of the initiator */
+    uint32_t pasid;
     /*
      * Bytes of the request an IOMMU translates (PCIe's Length field): the
      * memory core sets it to the part of the access within the 4 KiB page
@@ -62,6 +65,8 @@ typedef struct MemTxAttrs {
      */
     uint32_t len;
 } MemTxAttrs;
+
+_Static_assert(sizeof(MemTxAttrs) == 16, "MemTxAttrs: two registers");
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs){ .unspecified = true })
 
