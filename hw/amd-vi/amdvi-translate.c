@@ -405,17 +405,10 @@ static bool amdvi_front_regs_open(const void *model)
              AMDVI_EXCL_BASE_EX_EN_MASK);
 }
 
-/* A plain untranslated request without PASID. */
-static inline bool amdvi_front_request_ok(MemTxAttrs attrs)
-{
-    return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !attrs.has_pasid && !attrs.exec;
-}
-
 /* The gate (refreshed if registers changed) and the request: for fills. */
 static inline bool amdvi_front_allowed(AMDVIState *s, MemTxAttrs attrs)
 {
-    return amdvi_front_request_ok(attrs) &&
+    return iommu_front_request_ok(attrs) &&
            iommu_front_gate_open(&s->front_gate, amdvi_front_regs_open, s);
 }
 
@@ -435,7 +428,7 @@ static bool amdvi_front_try(AMDVIState *s, AMDVIAddressSpace *vas,
     f = iommu_front_match(&vas->front, iova, access);
     /* The gate as cached: after a register change, one full path
      * refreshes it (at its fill), so a hit makes no call. */
-    if (!f || !amdvi_front_request_ok(attrs) ||
+    if (!f || !iommu_front_request_ok(attrs) ||
         !iommu_front_gate_open_cached(&s->front_gate) ||
         !iommu_front_hit(&vas->front, f,
                          (TimingCache *[]){ c->dte, c->iotlb }, s->timing,

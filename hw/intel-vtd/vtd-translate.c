@@ -316,17 +316,10 @@ static bool vtd_front_regs_open(const void *model)
            !(vtd_reg_get(s, VTD_RI_PMEN) & VTD_PMEN_PRS_MASK);
 }
 
-/* A plain untranslated request without PASID. */
-static inline bool vtd_front_request_ok(MemTxAttrs attrs)
-{
-    return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
-           !attrs.has_pasid && !attrs.exec;
-}
-
 /* The gate (refreshed if registers changed) and the request: for fills. */
 static inline bool vtd_front_allowed(VTDState *s, MemTxAttrs attrs)
 {
-    return vtd_front_request_ok(attrs) &&
+    return iommu_front_request_ok(attrs) &&
            iommu_front_gate_open(&s->front_gate, vtd_front_regs_open, s);
 }
 
@@ -345,7 +338,7 @@ static bool vtd_front_try(VTDState *s, VTDAddressSpace *vas, uint64_t iova,
     f = iommu_front_match(&vas->front, iova, access);
     /* The gate as cached: after a register change, one full path
      * refreshes it (at its fill), so a hit makes no call. */
-    if (!f || !vtd_front_request_ok(attrs) ||
+    if (!f || !iommu_front_request_ok(attrs) ||
         !iommu_front_gate_open_cached(&s->front_gate) ||
         !iommu_front_hit(&vas->front, f,
                          (TimingCache *[]){ c->cc, c->iotlb }, s->timing,

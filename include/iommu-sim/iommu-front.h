@@ -113,6 +113,17 @@ static inline bool iommu_front_gate_open(IOMMUFrontGate *g,
 }
 
 /*
+ * The request half of both models' gate: a plain untranslated request
+ * without PASID (translation requests, translated and execute requests
+ * take the full path, which knows their rules).
+ */
+static inline bool iommu_front_request_ok(MemTxAttrs attrs)
+{
+    return attrs.addr_type == ADDR_TYPE_UNTRANSLATED &&
+           !attrs.has_pasid && !attrs.exec;
+}
+
+/*
  * The entry of iova's page if it grants access; no side effects.  The
  * model then checks its own gate (registers, request kind) and calls
  * iommu_front_hit (hw/timing/iommu-front-hit.h): together they are both
