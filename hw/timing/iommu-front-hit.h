@@ -28,13 +28,8 @@ static inline bool iommu_front_hit(IOMMUFront *f, const IOMMUFrontEntry *e,
                                    AddressSpace *target_as,
                                    IOMMUTranslation *out)
 {
-    for (unsigned i = 0; i < IOMMU_FRONT_HINTS; i++) {
-        if (!caches[i] || e->hits[i].gen != caches[i]->gen) {
-            return false;
-        }
-    }
-    for (unsigned i = 0; i < IOMMU_FRONT_HINTS; i++) {
-        timing_cache_replay_deferred(caches[i], &e->hits[i]);
+    if (!timing_cache_replay_hints(caches, e->hits, IOMMU_FRONT_HINTS)) {
+        return false;
     }
     f->replays++;
     out->cost.events = IOMMU_FRONT_EVENTS;

@@ -107,4 +107,20 @@ static inline void timing_cache_replay_deferred(TimingCache *c,
     c->replayed++;
 }
 
+/* timing_cache_hit_hints, inline for the front cache's hit path. */
+static inline bool timing_cache_replay_hints(TimingCache *const *caches,
+                                             const TimingCacheHint *hints,
+                                             unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (!caches[i] || hints[i].gen != caches[i]->gen) {
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        timing_cache_replay_deferred(caches[i], &hints[i]);
+    }
+    return true;
+}
+
 #endif

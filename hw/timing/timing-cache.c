@@ -436,15 +436,7 @@ void *timing_cache_hit_hint(TimingCache *cache, const TimingCacheHint *h)
 bool timing_cache_hit_hints(TimingCache *const *caches,
                             const TimingCacheHint *hints, unsigned n)
 {
-    for (unsigned i = 0; i < n; i++) {
-        if (!caches[i] || hints[i].gen != caches[i]->gen) {
-            return false;
-        }
-    }
-    for (unsigned i = 0; i < n; i++) {
-        timing_cache_replay_deferred(caches[i], &hints[i]);
-    }
-    return true;
+    return timing_cache_replay_hints(caches, hints, n);
 }
 
 void timing_cache_foreach(TimingCache *cache, TimingCacheForeachFn fn,
