@@ -92,6 +92,81 @@ START_TEST(test_vtd_fault_tt_blocked_for_ats)
 }
 END_TEST
 
+/* Translate one request of address type at from SID. */
+static IOMMUTranslation xl_at(VTest *t, uint64_t iova, IOMMUAccessFlags acc,
+                              uint8_t at)
+{
+    MemTxAttrs a = memtxattrs_for_requester(SID);
+    IOMMUTranslation out;
+
+    a.addr_type = at;
+    vtd_dma_as(t->s, SID);
+    iommu_test_translate(t->s->spaces, SID, iova, acc, a, &out);
+    return out;
+}
+
+/*
+ * §9.3 TT: 00b translates untranslated requests and blocks the ATS kinds;
+ * 01b takes all three and is reserved without ECAP.DT; 10b passes
+ * untranslated requests through (SSPTPTR ignored), blocks the ATS kinds
+ * and is reserved without ECAP.PT; 11b is reserved.  Reserved encodings
+ * are LCT.4 (CTX_INVALID), a blocked request kind LCT.5 (TT_BLOCKED).
+ */
+START_TEST(test_vtd_context_tt_encodings)
+{
+    VTest *t = setup("pt=on,device-iotlb=off");
+    IOMMUTranslation out;
+
+    /* 10b with PT: identity, even where the tables map nothing. */
+    vt_ctx_ss(t, SID, 2, SLPT, 1, 1);
+    vt_flush(t);
+    out = xl_at(t, 0x7654321, IOMMU_WO, ADDR_TYPE_UNTRANSLATED);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x7654000);
+    ck_assert_int_eq(out.entry.perm, IOMMU_RW);
+    out = xl_at(t, 0x1000, IOMMU_RO, ADDR_TYPE_TRANSLATION_REQUEST);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_CTX_TT_BLOCKED);
+    out = xl_at(t, 0x1000, IOMMU_RO, ADDR_TYPE_TRANSLATED);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_CTX_TT_BLOCKED);
+    /* 00b blocks translated requests too, not only translation requests. */
+    vt_ctx_ss(t, SID, 0, SLPT, 1, 1);
+    vt_flush(t);
+    out = xl_at(t, 0x1000, IOMMU_RO, ADDR_TYPE_TRANSLATED);
+    ck_assert_uint_eq(out.fault_code, VTD_FR_CTX_TT_BLOCKED);
+    /* 01b without DT, 11b always: reserved. */
+    vt_ctx_ss(t, SID, 1, SLPT, 1, 1);
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_INVALID);
+    vt_ctx_ss(t, SID, 3, SLPT, 1, 1);
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_INVALID);
+    vt_free(t);
+
+    t = setup("pt=off,device-iotlb=on");
+    /* 10b without PT: reserved. */
+    vt_ctx_ss(t, SID, 2, SLPT, 1, 1);
+    vt_flush(t);
+    ck_assert_uint_eq(xl(t, 0x1000, IOMMU_RO), VTD_FR_CTX_INVALID);
+    /* 01b with DT: untranslated and translation requests walk the tables,
+     * a translated request is already a host address. */
+    vt_ctx_ss(t, SID, 1, SLPT, 1, 1);
+    vt_flush(t);
+    out = xl_at(t, 0x1234, IOMMU_RO, ADDR_TYPE_UNTRANSLATED);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x5000);
+    out = xl_at(t, 0x1234, IOMMU_RO, ADDR_TYPE_TRANSLATION_REQUEST);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x5000);
+    ck_assert_int_eq(out.entry.perm, IOMMU_RW);
+    out = xl_at(t, 0x2000, IOMMU_RO, ADDR_TYPE_TRANSLATION_REQUEST);
+    ck_assert_int_eq(out.entry.perm, IOMMU_RO);     /* the page's rights */
+    out = xl_at(t, 0x9876000, IOMMU_WO, ADDR_TYPE_TRANSLATED);
+    ck_assert(!out.fault);
+    ck_assert_uint_eq(out.entry.translated_addr, 0x9876000);
+    vt_free(t);
+}
+END_TEST
+
 START_TEST(test_vtd_fault_record_fields_and_w1c)
 {
     VTest *t = setup(NULL);
@@ -386,6 +461,7 @@ int main(void)
 
     tcase_add_test(tc, test_vtd_fault_every_legacy_reason);
     tcase_add_test(tc, test_vtd_fault_tt_blocked_for_ats);
+    tcase_add_test(tc, test_vtd_context_tt_encodings);
     tcase_add_test(tc, test_vtd_fault_record_fields_and_w1c);
     tcase_add_test(tc, test_vtd_fault_records_wrap_and_repeat_collapses);
     tcase_add_test(tc, test_vtd_fault_fpd_suppresses_qualified_only);
