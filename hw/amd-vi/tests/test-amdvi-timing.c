@@ -398,6 +398,46 @@ START_TEST(test_amdvi_timing_completion_wait_store_after_modelled_time)
 END_TEST
 
 /* A second batch queues behind the first: the unit is in order. */
+/*
+ * §2.5.7 / 2.4.1: a COMPLETION_WAIT whose store fails (no memory there)
+ * is COMMAND_HARDWARE_ERROR: the event names the wait command's address
+ * (as ILLEGAL_COMMAND_ERROR does, docs/amdvi.md), the buffer stops (CmdBufRun clear) with the head on the wait, and commands
+ * fetched behind it never complete.  At the modelled time with a profile,
+ * at once without.
+ */
+static void tt_failed_store(const char *timing)
+{
+    uint64_t root, c[3][2], w[2];
+    ATest *t = tt_setup(timing, &root);
+    uint64_t bad = AT_RAM_SIZE + 0x10000;
+
+    vclock_advance_to(t->clk, 1000);
+    tt_inv_page(c[0], TT_IOVA);
+    tt_wait(c[1], bad, 1, true);
+    tt_wait(c[2], TT_STORE, 2, false);
+    tt_submit(t, (const uint64_t (*)[2])c, 3);
+    vclock_advance_to(t->clk, vclock_now(t->clk) + 1000000);
+    ck_assert_uint_eq(at_rd(t, AMDVI_REG_CMD_BUF_HEAD, 8), 16);
+    ck_assert(!(at_rd(t, AMDVI_REG_STATUS, 8) &
+                AMDVI_STATUS_CMD_BUF_RUN_MASK));
+    ck_assert(!(at_rd(t, AMDVI_REG_STATUS, 8) &
+                AMDVI_STATUS_COM_WAIT_INT_MASK));
+    ck_assert_uint_eq(at_r64(t, TT_STORE), 0);      /* dropped behind it */
+    ck_assert_uint_eq(at_rd(t, AMDVI_REG_EVENT_LOG_TAIL, 8), 16);
+    at_event(t, 0, w);
+    ck_assert_uint_eq(amdvi_event_get_event_code(w),
+                      AMDVI_EVENT_COMMAND_HARDWARE_ERROR);
+    ck_assert_uint_eq(w[1] & ~0xfull, TT_CMDBUF + 16);
+    at_free(t);
+}
+
+START_TEST(test_amdvi_timing_failed_store_stops_the_buffer)
+{
+    tt_failed_store("broadwell-ep");
+    tt_failed_store("ideal");
+}
+END_TEST
+
 START_TEST(test_amdvi_timing_commands_complete_in_order)
 {
     uint64_t root, c[2];
@@ -536,6 +576,7 @@ int main(void)
     tcase_add_test(tc,
                    test_amdvi_timing_completion_wait_store_after_modelled_time);
     tcase_add_test(tc, test_amdvi_timing_commands_complete_in_order);
+    tcase_add_test(tc, test_amdvi_timing_failed_store_stops_the_buffer);
     tcase_add_test(tc, test_amdvi_timing_completion_wait_at_once_when_ideal);
     tcase_add_test(tc, test_amdvi_timing_reset_drops_pending_completions);
     tcase_add_test(tc, test_amdvi_timing_illegal_command_head_stops_on_it);
