@@ -135,6 +135,43 @@ static void vtd_caps_apply_overrides(const VTDProps *p, uint64_t *cap,
     *ecap = e;
 }
 
+
+/*
+ * The fault records (CAP.FRO, NFR + 1 of 16 bytes) and the IVA/IOTLB pair
+ * (ECAP.IRO) must lie inside the 4 KiB register window and apart: software
+ * finds them only there (§11.4.7.4, §11.4.8).
+ */
+static bool vtd_regs_layout_fits(uint64_t cap, uint64_t ecap, GError **errp)
+{
+    uint64_t fro = vtd_cap_get_fro(cap) * 16;
+    uint64_t fend = fro + (vtd_cap_get_nfr(cap) + 1) * 16;
+    uint64_t iro = vtd_ecap_get_iro(ecap) * 16, iend = iro + 16;
+
+    if (fend > VTD_MMIO_SIZE) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: cap-fro / cap-nfr put fault records at "
+                    "0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER "x, "
+                    "past the 4 KiB register window", fro, fend - 1);
+        return false;
+    }
+    if (iend > VTD_MMIO_SIZE) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: ecap-iro puts IVA/IOTLB at 0x%"
+                    G_GINT64_MODIFIER "x, past the 4 KiB register window",
+                    iro);
+        return false;
+    }
+    if (iro < fend && fro < iend) {
+        g_set_error(errp, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "intel-iommu: ecap-iro and cap-fro / cap-nfr overlap "
+                    "(IVA/IOTLB at 0x%" G_GINT64_MODIFIER "x, fault records "
+                    "0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER "x)",
+                    iro, fro, fend - 1);
+        return false;
+    }
+    return true;
+}
+
 bool vtd_regs_compute_caps(const VTDProps *p, uint64_t *ver, uint64_t *cap,
                            uint64_t *ecap, GError **errp)
 {
@@ -168,7 +205,7 @@ bool vtd_regs_compute_caps(const VTDProps *p, uint64_t *ver, uint64_t *cap,
                     "registers at or above 0xf0 (§11.4)");
         return false;
     }
-    return true;
+    return vtd_regs_layout_fits(*cap, *ecap, errp);
 }
 
 /* --- GCMD -> GSTS (§11.4.4.1) --------------------------------------- */

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "vtd-test-util.h"
+#include "specs/vtd-desc.h"
 
 #define SID_A 0x0010    /* domain 1 */
 #define SID_B 0x0018    /* domain 2 */
@@ -26,6 +27,15 @@ static void heard_cb(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
 
     ck_assert_int_eq(ev->type, IOMMU_NOTIFIER_UNMAP);
     ck_assert_int_eq(ev->entry.perm, IOMMU_NONE);
+    h->events++;
+    h->last = ev->entry;
+}
+
+static void heard_dev_cb(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
+{
+    Heard *h = n->opaque;
+
+    ck_assert_int_eq(ev->type, IOMMU_NOTIFIER_DEVIOTLB_UNMAP);
     h->events++;
     h->last = ev->entry;
 }
@@ -96,12 +106,68 @@ START_TEST(test_vtd_notify_unmap_follows_the_invalidation)
 }
 END_TEST
 
+/*
+ * §6.5.2.5 device-TLB invalidation reaches the requester's DEVIOTLB_UNMAP
+ * notifiers (a device's ATC stands behind them).  S=0: one 4 KiB page;
+ * S=1: the run of 1s from address bit 12 encodes the size -- bit 12 clear
+ * is 8 KiB, bits 13:12 = 01b 16 KiB -- naturally aligned.
+ */
+START_TEST(test_vtd_notify_device_tlb_sizes)
+{
+    VTest *t = vt_new("device-iotlb=on");
+    const uint64_t qbase = 0x400000;
+    VTDAddressSpace *vas;
+    Heard h;
+    static const struct {
+        uint64_t addr;
+        bool s;
+        uint64_t iova, mask;
+    } cases[] = {
+        { 0x12345000, false, 0x12345000, 0xfff },
+        { 0x12344000, true, 0x12344000, 0x1fff },       /* bit 12 = 0 */
+        { 0x12345000, true, 0x12344000, 0x3fff },       /* 13:12 = 01b */
+        { 0x12347000, true, 0x12340000, 0xffff },       /* 15:12 = 0111b */
+    };
+
+    vt_ctx_ss(t, SID_A, 1, SLPT, 1, 1);
+    vt_enable(t);
+    vtd_dma_as(t->s, SID_A);
+    vas = (VTDAddressSpace *)iommu_requester_space_lookup(t->s->spaces,
+                                                          SID_A);
+    memset(&h, 0, sizeof(h));
+    iommu_notifier_init(&h.n, heard_dev_cb, IOMMU_NOTIFIER_DEVIOTLB_UNMAP, 0,
+                        UINT64_MAX, &h);
+    memory_region_register_iommu_notifier(&vas->rs.iommu, &h.n);
+    vt_wr(t, VTD_REG_IQA, qbase, 8);
+    vt_wr(t, VTD_REG_GCMD, (vt_rd(t, VTD_REG_GSTS, 4) & 0x96ffffffu) |
+          VTD_GCMD_QIE_MASK, 4);
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        uint64_t d[2] = { 0, 0 };
+
+        vtd_dev_tlb_desc_set_type_lo(d, VTD_INV_DESC_DEV_TLB);
+        vtd_dev_tlb_desc_set_sid(d, SID_A);
+        vtd_dev_tlb_desc_set_s(d, cases[i].s);
+        vtd_dev_tlb_desc_set_addr(d, cases[i].addr >> 12);
+        vt_ram_w64(t, qbase + i * 16, d[0]);
+        vt_ram_w64(t, qbase + i * 16 + 8, d[1]);
+        vt_wr(t, VTD_REG_IQT, (i + 1) * 16, 8);
+        ck_assert_uint_eq(vt_rd(t, VTD_REG_FSTS, 4), 0);    /* no IQE */
+        ck_assert_uint_eq(h.events, i + 1);
+        ck_assert_uint_eq(h.last.iova, cases[i].iova);
+        ck_assert_uint_eq(h.last.addr_mask, cases[i].mask);
+    }
+    memory_region_unregister_iommu_notifier(h.n.iommu, &h.n);
+    vt_free(t);
+}
+END_TEST
+
 static Suite *vtd_notify_suite(void)
 {
     Suite *s = suite_create("vtd-notify");
     TCase *tc = tcase_create("notify");
 
     tcase_add_test(tc, test_vtd_notify_unmap_follows_the_invalidation);
+    tcase_add_test(tc, test_vtd_notify_device_tlb_sizes);
     suite_add_tcase(s, tc);
     return s;
 }

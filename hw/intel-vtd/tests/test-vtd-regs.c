@@ -94,6 +94,44 @@ START_TEST(test_vtd_regs_bad_props_rejected)
 }
 END_TEST
 
+/*
+ * Values each property accepts alone but the unit cannot be built with:
+ * fault records or IOTLB registers placed over the fixed map, past the
+ * 4 KiB register window, or over each other (§11.4).  vtd_new refuses
+ * them with a message naming the property.
+ */
+START_TEST(test_vtd_regs_impossible_layouts_refused)
+{
+    static const char *const bad[][2] = {
+        { "cap-nfr=255", "cap-nfr" },           /* 256 records from 0x220 */
+        { "cap-fro=0x3f0,cap-nfr=1", "cap-nfr" },   /* ends at 0x401f */
+        { "cap-fro=0x8", "cap-fro" },           /* over the fixed map */
+        { "ecap-iro=0x4", "ecap-iro" },
+        { "ecap-iro=0x100", "ecap-iro" },       /* IOTLB at 0x1008 */
+        { "ecap-iro=0x22", "overlap" },         /* on the first record */
+    };
+    IOMMUTestBed bed;
+    AddressSpace as;
+    VirtualClock *clk;
+    MsiSink *msi;
+
+    iommu_test_bed_init(&bed, 1 << 20, &as, &clk, &msi);
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        VTDProps p;
+        GError *err = NULL;
+
+        vtd_props_default(&p);
+        ck_assert(iommu_test_props_apply(&p, vt_props_set, bad[i][0], &err));
+        ck_assert_ptr_null(vtd_new(&p, &as, msi, clk, &err));
+        ck_assert_ptr_nonnull(err);
+        ck_assert_msg(strstr(err->message, bad[i][1]) != NULL, "%s",
+                      err->message);
+        g_error_free(err);
+    }
+    iommu_test_bed_destroy(&bed, &as, clk, msi);
+}
+END_TEST
+
 /* Every fixed register: RO bits keep their value, reserved read 0. */
 START_TEST(test_vtd_regs_ro_and_reserved_from_table)
 {
@@ -189,6 +227,7 @@ int main(void)
     tcase_add_test(tc, test_vtd_regs_props_match_qemu72);
     tcase_add_test(tc, test_vtd_regs_field_overrides);
     tcase_add_test(tc, test_vtd_regs_bad_props_rejected);
+    tcase_add_test(tc, test_vtd_regs_impossible_layouts_refused);
     tcase_add_test(tc, test_vtd_regs_ro_and_reserved_from_table);
     tcase_add_test(tc, test_vtd_regs_gcmd_idioms);
     tcase_add_test(tc, test_vtd_regs_unreported_features_read_zero);
