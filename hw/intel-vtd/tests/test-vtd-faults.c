@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "vtd-test-util.h"
+#include "specs/vtd-desc.h"
 
 #define SID 0x0010  /* 00:02.0, the edu slot */
 #define SLPT 0x300000ull
@@ -257,6 +258,69 @@ START_TEST(test_vtd_fault_event_msi_honours_im)
 }
 END_TEST
 
+/* Queue one wait descriptor with IF at the next slot and submit it. */
+static void qi_wait_if(VTest *t, uint64_t qbase, unsigned *slot)
+{
+    uint64_t d[2] = { 0, 0 };
+
+    vtd_wait_desc_set_type_lo(d, VTD_INV_DESC_WAIT);
+    vtd_wait_desc_set_if(d, 1);
+    vt_ram_w64(t, qbase + *slot * 16, d[0]);
+    vt_ram_w64(t, qbase + *slot * 16 + 8, d[1]);
+    (*slot)++;
+    vt_wr(t, VTD_REG_IQT, *slot * 16, 8);
+}
+
+/*
+ * The invalidation completion event (§11.4.9.5, §6.5.2.9): a wait
+ * descriptor with IF sets ICS.IWC; masked (IECTL.IM, set at reset) it
+ * leaves IECTL.IP set and sends nothing until unmasked; while IWC stays
+ * set another IF wait is no new event; clearing IWC with IP set clears
+ * IP.
+ */
+START_TEST(test_vtd_inv_event_msi_honours_im_and_iwc)
+{
+    VTest *t = setup(NULL);
+    const uint64_t qbase = 0x400000;
+    unsigned slot = 0;
+
+    vt_wr(t, VTD_REG_IEDATA, 0x52, 4);
+    vt_wr(t, VTD_REG_IEADDR, 0xfee00000u, 4);
+    vt_wr(t, VTD_REG_IQA, qbase, 8);
+    vt_wr(t, VTD_REG_GCMD, (vt_rd(t, VTD_REG_GSTS, 4) & 0x96ffffffu) |
+          VTD_GCMD_QIE_MASK, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_IECTL, 4), VTD_IECTL_IM_MASK);
+    qi_wait_if(t, qbase, &slot);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4), VTD_ICS_IWC_MASK);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_IECTL, 4),
+                      VTD_IECTL_IM_MASK | VTD_IECTL_IP_MASK);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 0);
+    /* Unmask: the pending event goes out, IP clears. */
+    vt_wr(t, VTD_REG_IECTL, 0, 4);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 1);
+    ck_assert_uint_eq(msi_sink_record(t->msi, 0)->vector, 0x52);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_IECTL, 4), 0);
+    /* IWC still set: another IF wait is not a new event. */
+    qi_wait_if(t, qbase, &slot);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 1);
+    /* Serviced (IWC W1C): the next one interrupts at once. */
+    vt_wr(t, VTD_REG_ICS, VTD_ICS_IWC_MASK, 4);
+    ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4), 0);
+    qi_wait_if(t, qbase, &slot);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 2);
+    /* Masked again with IP pending, then IWC cleared: IP clears too. */
+    vt_wr(t, VTD_REG_ICS, VTD_ICS_IWC_MASK, 4);
+    vt_wr(t, VTD_REG_IECTL, VTD_IECTL_IM_MASK, 4);
+    qi_wait_if(t, qbase, &slot);
+    ck_assert(vt_rd(t, VTD_REG_IECTL, 4) & VTD_IECTL_IP_MASK);
+    vt_wr(t, VTD_REG_ICS, VTD_ICS_IWC_MASK, 4);
+    ck_assert(!(vt_rd(t, VTD_REG_IECTL, 4) & VTD_IECTL_IP_MASK));
+    vt_wr(t, VTD_REG_IECTL, 0, 4);
+    ck_assert_uint_eq(msi_sink_count(t->msi), 2);
+    vt_free(t);
+}
+END_TEST
+
 START_TEST(test_vtd_fault_te_off_passes_through_and_pmr_blocks)
 {
     VTest *t = vt_new("cap-profile=broadwell-ep");
@@ -466,6 +530,7 @@ int main(void)
     tcase_add_test(tc, test_vtd_fault_records_wrap_and_repeat_collapses);
     tcase_add_test(tc, test_vtd_fault_fpd_suppresses_qualified_only);
     tcase_add_test(tc, test_vtd_fault_event_msi_honours_im);
+    tcase_add_test(tc, test_vtd_inv_event_msi_honours_im_and_iwc);
     tcase_add_test(tc, test_vtd_fault_te_off_passes_through_and_pmr_blocks);
     tcase_add_test(tc, test_vtd_fault_abort_dma_mode);
     tcase_add_test(tc, test_vtd_zlr_write_only_page_completes_with_cap_zlr);
