@@ -280,6 +280,24 @@ START_TEST(test_amdvi_walk_perms_rsvd_and_errors)
     walk(t, 2, l2, 1ull << 21, &w);
     ck_assert_int_eq(w.status, AMDVI_ST_PT_HW_ERROR);
     ck_assert_uint_eq(w.entry_addr, AT_RAM_SIZE * 4);
+    /* DTE Mode 7 is reserved: nothing is walked. */
+    walk(t, 7, l2, 0, &w);
+    ck_assert_int_eq(w.status, AMDVI_ST_PAGE_RSVD);
+    at_free(t);
+    /* A page above the physical address width (pa-bits, EFR.PASize): its
+     * address bits beyond it are reserved (§2.2.3). */
+    t = at_new("pa-bits=40");
+    l2 = at_alloc(t);
+    l1 = at_alloc(t);
+    at_w64(t, l2, at_pde(l1, 1, 1, 0));
+    at_w64(t, l1, at_pte(1ull << 40, 1, 1));
+    at_w64(t, l1 + 8, at_pte((1ull << 40) - 0x1000, 1, 1));
+    walk(t, 2, l2, 0, &w);
+    ck_assert_int_eq(w.status, AMDVI_ST_PAGE_RSVD);
+    ck_assert_uint_eq(w.entry_addr, l1);
+    walk(t, 2, l2, 0x1000, &w);
+    ck_assert_int_eq(w.status, AMDVI_OK);
+    ck_assert_uint_eq(w.addr, (1ull << 40) - 0x1000);
     at_free(t);
 }
 END_TEST
