@@ -44,7 +44,8 @@ static bool chr_flag(const char *item, const char *key, bool *val)
     return true;
 }
 
-static bool chr_parse(const char *spec, ChrSpec *cs, GError **errp)
+static bool chr_parse(const char *opt, const char *spec, ChrSpec *cs,
+                      GError **errp)
 {
     char **items = g_strsplit(spec, ",", -1);
     bool ok = true, nowait = false;
@@ -52,9 +53,9 @@ static bool chr_parse(const char *spec, ChrSpec *cs, GError **errp)
     cs->wait = true;
     cs->is_unix = g_str_has_prefix(items[0], "unix:");
     if (!cs->is_unix && !g_str_has_prefix(items[0], "tcp:")) {
-        g_set_error(errp, CHR_ERROR, 1, "-qtest %s: '%s' is not a valid char "
+        g_set_error(errp, CHR_ERROR, 1, "%s %s: '%s' is not a valid char "
                     "driver (accepted: stdio, unix:PATH, tcp:HOST:PORT)",
-                    spec, items[0]);
+                    opt, spec, items[0]);
         g_strfreev(items);
         return false;
     }
@@ -71,8 +72,8 @@ static bool chr_parse(const char *spec, ChrSpec *cs, GError **errp)
         } else if (!chr_flag(items[i], "nodelay", &ign) &&
                    !chr_flag(items[i], "ipv4", &ign) &&
                    !chr_flag(items[i], "ipv6", &ign)) {
-            g_set_error(errp, CHR_ERROR, 1, "-qtest %s: unknown option '%s' "
-                        "(accepted: server, wait)", spec, items[i]);
+            g_set_error(errp, CHR_ERROR, 1, "%s %s: unknown option '%s' "
+                        "(accepted: server, wait)", opt, spec, items[i]);
             ok = false;
         }
     }
@@ -214,6 +215,12 @@ static char *chr_bound_name(int fd, const ChrSpec *cs)
 
 bool qtest_chardev_open(QtestChannel *ch, const char *spec, GError **errp)
 {
+    return qtest_chardev_open_for(ch, "-qtest", spec, errp);
+}
+
+bool qtest_chardev_open_for(QtestChannel *ch, const char *opt,
+                            const char *spec, GError **errp)
+{
     ChrSpec cs = { 0 };
     int fd;
 
@@ -225,7 +232,7 @@ bool qtest_chardev_open(QtestChannel *ch, const char *spec, GError **errp)
         ch->description = g_strdup("stdio");
         return true;
     }
-    if (!chr_parse(spec, &cs, errp)) {
+    if (!chr_parse(opt, spec, &cs, errp)) {
         g_free(cs.addr);
         return false;
     }
@@ -258,10 +265,20 @@ bool qtest_chardev_accept(QtestChannel *ch, GError **errp)
         return false;
     }
     ch->in_fd = ch->out_fd = fd;
-    /* One client only: stop listening, as a QEMU socket chardev does. */
-    close(ch->listen_fd);
-    ch->listen_fd = -1;
+    if (!ch->reaccept) {
+        /* One client only: stop listening, as a QEMU socket chardev does. */
+        close(ch->listen_fd);
+        ch->listen_fd = -1;
+    }
     return true;
+}
+
+void qtest_chardev_disconnect(QtestChannel *ch)
+{
+    if (ch->in_fd > STDERR_FILENO) {
+        close(ch->in_fd);
+    }
+    ch->in_fd = ch->out_fd = -1;
 }
 
 void qtest_chardev_close(QtestChannel *ch)

@@ -18,6 +18,7 @@
 #include "qtest/options.h"
 #include "qtest/proto.h"
 #include "qtest/qlog.h"
+#include "qtest/qmp.h"
 #include "qtest/server.h"
 
 static int harness_fail(const char *msg)
@@ -153,8 +154,31 @@ static bool harness_dump_acpi(Machine *m, const char *dir, GError **errp)
     return true;
 }
 
+/* Open the QMP monitor's channel, if one was asked for. */
+static bool harness_qmp_open(const HarnessOptions *o, Machine *m,
+                             HarnessQmp *qmp, GError **errp)
+{
+    if (!qtest_chardev_open_for(&qmp->ch, "-qmp", o->qmp, errp)) {
+        return false;
+    }
+    qmp->ch.reaccept = true;     /* QEMU's monitor serves client after client */
+    if (qmp->ch.listen_fd >= 0) {
+        fprintf(stderr, "iommu-sim: QMP waiting for connection on %s\n",
+                qmp->ch.description);
+    }
+    qmp->mon = qmp_monitor_new(m, o->start_paused);
+    return true;
+}
+
+static void harness_qmp_close(HarnessQmp *qmp)
+{
+    qmp_monitor_free(qmp->mon);
+    qtest_chardev_close(&qmp->ch);
+}
+
 static int harness_run(const HarnessOptions *o, Machine *m)
 {
+    HarnessQmp qmp = { .mon = NULL };
     QtestChannel ch;
     GError *err = NULL;
     QtestLog *log;
@@ -168,6 +192,10 @@ static int harness_run(const HarnessOptions *o, Machine *m)
     if (!qtest_chardev_open(&ch, o->qtest, &err)) {
         return harness_fail_error(err);
     }
+    if (o->qmp && !harness_qmp_open(o, m, &qmp, &err)) {
+        qtest_chardev_close(&ch);
+        return harness_fail_error(err);
+    }
     if (ch.listen_fd >= 0) {
         fprintf(stderr, "iommu-sim: waiting for connection on %s\n",
                 ch.description);
@@ -175,15 +203,22 @@ static int harness_run(const HarnessOptions *o, Machine *m)
     log = qtest_log_open(o->qtest_log, &err);
     if (err) {
         qtest_chardev_close(&ch);
+        if (qmp.mon) {
+            harness_qmp_close(&qmp);
+        }
         return harness_fail_error(err);
     }
     /* Without -accel qtest virtual time follows the host, as in QEMU. */
     vclock_set_realtime(machine_clock(m), !o->accel_qtest);
     p = qtest_proto_new(m, o->accel_qtest, log);
-    rc = harness_serve(&ch, p, machine_clock(m), sig_fd);
+    rc = harness_serve(&ch, p, machine_clock(m), sig_fd,
+                       qmp.mon ? &qmp : NULL);
     qtest_proto_free(p);
     qtest_log_close(log);
     qtest_chardev_close(&ch);
+    if (qmp.mon) {
+        harness_qmp_close(&qmp);
+    }
     close(sig_fd);
     return rc;
 }

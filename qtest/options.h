@@ -19,6 +19,10 @@ typedef struct HarnessOptions {
     char *qtest;            /* -qtest CHARDEV or NULL */
     char *qtest_log;        /* -qtest-log FILE or NULL */
     char *dump_acpi;        /* -dump-acpi DIR or NULL */
+    char *qmp;              /* QMP monitor's chardev spec (as -qtest's) */
+    bool start_paused;      /* -S: QMP run state "prelaunch" */
+    GPtrArray *chardevs;    /* -chardev specs (char *), resolved at the end */
+    GPtrArray *mons;        /* -mon specs (char *) */
     GPtrArray *devices;     /* -device specs, in order (char *) */
     bool device_help;       /* -device help / -device ? */
     bool machine_help;      /* -machine help */

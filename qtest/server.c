@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "qtest/qmp.h"
 #include "qtest/server.h"
 
 #define HARNESS_READ_CHUNK (64 * 1024)
@@ -108,8 +109,54 @@ static bool harness_accept(QtestChannel *ch, QtestProto *p)
     return true;
 }
 
+/* Write the monitor's pending output; a dead client is disconnected. */
+static void harness_qmp_flush(HarnessQmp *qmp)
+{
+    GString *out = qmp_monitor_output(qmp->mon);
+
+    if (out->len && qmp->ch.out_fd >= 0 &&
+        !qtest_chardev_write_all(qmp->ch.out_fd, out->str, out->len)) {
+        qtest_chardev_disconnect(&qmp->ch);
+    }
+    g_string_truncate(out, 0);
+}
+
+/* The QMP fd is readable: accept a client or execute its input. */
+static void harness_qmp_ready(HarnessQmp *qmp, char *buf)
+{
+    GError *err = NULL;
+    ssize_t n;
+
+    if (qmp->ch.in_fd < 0) {
+        if (!qtest_chardev_accept(&qmp->ch, &err)) {
+            fprintf(stderr, "iommu-sim: -qmp: %s\n", err->message);
+            g_error_free(err);
+            return;
+        }
+        qmp_monitor_opened(qmp->mon);
+    } else {
+        do {
+            n = read(qmp->ch.in_fd, buf, HARNESS_READ_CHUNK);
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            qtest_chardev_disconnect(&qmp->ch);  /* the monitor goes away */
+            return;
+        }
+        qmp_monitor_feed(qmp->mon, buf, (size_t)n);
+    }
+    harness_qmp_flush(qmp);
+}
+
+static int harness_qmp_fd(const HarnessQmp *qmp)
+{
+    if (!qmp) {
+        return -1;
+    }
+    return qmp->ch.in_fd >= 0 ? qmp->ch.in_fd : qmp->ch.listen_fd;
+}
+
 int harness_serve(QtestChannel *ch, QtestProto *p, VirtualClock *clock,
-                  int sig_fd)
+                  int sig_fd, HarnessQmp *qmp)
 {
     char *buf = g_malloc(HARNESS_READ_CHUNK);
     int64_t spin_until = 0;
@@ -118,14 +165,19 @@ int harness_serve(QtestChannel *ch, QtestProto *p, VirtualClock *clock,
     if (ch->listen_fd < 0) {
         qtest_proto_opened(p);
     }
+    if (qmp && qmp->ch.in_fd >= 0) {
+        qmp_monitor_opened(qmp->mon);
+        harness_qmp_flush(qmp);
+    }
     for (;;) {
-        struct pollfd fds[2] = {
+        struct pollfd fds[3] = {
             { .fd = sig_fd, .events = POLLIN },
             { .fd = ch->listen_fd >= 0 ? ch->listen_fd : ch->in_fd,
               .events = POLLIN },
+            { .fd = harness_qmp_fd(qmp), .events = POLLIN },
         };
         bool spinning = harness_now_ns() < spin_until;
-        int rc = poll(fds, 2, spinning ? 0 : harness_poll_timeout(clock));
+        int rc = poll(fds, 3, spinning ? 0 : harness_poll_timeout(clock));
 
         if (rc < 0 && errno != EINTR) {
             status = 1;
@@ -144,6 +196,12 @@ int harness_serve(QtestChannel *ch, QtestProto *p, VirtualClock *clock,
                 break;          /* EOF or a dead channel */
             }
             spin_until = harness_now_ns() + HARNESS_SPIN_NS;
+        }
+        if (rc > 0 && fds[2].revents) {
+            harness_qmp_ready(qmp, buf);
+            if (qmp_monitor_quit_requested(qmp->mon)) {
+                break;          /* quit: replied and flushed; exit 0 */
+            }
         }
         qtest_proto_poll_timers(p);
         if (!harness_flush(ch, p)) {
