@@ -307,7 +307,8 @@ static bool harness_chardev_spec(const char *arg, char **items, char **spec,
 
 /* The -chardev with id=ID: its backend name and legacy spec. */
 static bool harness_find_chardev(HarnessOptions *o, const char *mon,
-                                 const char *id, char **spec, GError **errp)
+                                 const char *id, bool control, char **spec,
+                                 GError **errp)
 {
     for (guint i = 0; i < o->chardevs->len; i++) {
         const char *arg = g_ptr_array_index(o->chardevs, i);
@@ -317,7 +318,7 @@ static bool harness_find_chardev(HarnessOptions *o, const char *mon,
 
         if (cid && strcmp(cid, id) == 0) {
             ok = harness_chardev_spec(arg, items, spec, errp);
-            if (ok && !*spec) {
+            if (ok && !*spec && control) {
                 g_set_error(errp, HARNESS_ERROR, 1, "-mon %s: chardev backend "
                             "'%s' is not supported for a monitor (accepted: "
                             "socket, stdio)", mon, items[0]);
@@ -387,7 +388,8 @@ static bool harness_resolve_mon(HarnessOptions *o, const char *arg,
         ok = false;
     }
     if (ok) {
-        ok = harness_find_chardev(o, arg, id, &spec, errp);
+        ok = harness_find_chardev(o, arg, id, strcmp(mode, "control") == 0,
+                                  &spec, errp);
     }
     /* mode=readline is the human monitor, which we do not have. */
     if (ok && strcmp(mode, "control") == 0) {
