@@ -73,7 +73,8 @@ class Qmp:
 
 
 def libqtest_args(qtest_path, qmp_path, extra=()):
-    """QEMU 7.2 libqtest's qtest_init_without_qmp_handshake() command line."""
+    """QEMU 7.2 libqtest's qtest_init_without_qmp_handshake() command line
+    (the test's own arguments, then "-accel qtest", come last)."""
     return (["-qtest", "unix:" + qtest_path, "-qtest-log", "/dev/null",
              "-chardev", "socket,path=%s,id=char0" % qmp_path,
              "-mon", "chardev=char0,mode=control", "-display", "none"]
@@ -88,8 +89,8 @@ def listener(path):
     return s
 
 
-def libqtest_start(binary, tmp_path, spawn, extra=("-accel", "qtest",
-                                                    "-machine", "q35")):
+def libqtest_start(binary, tmp_path, spawn, extra=("-machine", "q35",
+                                                    "-accel", "qtest")):
     """Listen on both sockets, start the binary, accept qtest then QMP."""
     qpath, mpath = str(tmp_path / "qtest.sock"), str(tmp_path / "qmp.sock")
     lq, lm = listener(qpath), listener(mpath)
@@ -557,4 +558,5 @@ def test_same_qmp_replies_as_qemu(sim, bios, tmp_path, spawn):
                           tmp_path / "q", spawn)
     ours = run_exchange(sim, ["-machine", "q35", "-accel", "qtest",
                               "-nodefaults"], tmp_path / "s", spawn)
+    assert len(theirs) > len(DIFF_SCRIPT)     # replies plus events
     assert ours == theirs
