@@ -216,6 +216,39 @@ START_TEST(test_amdvi_props_bad_values_name_the_property)
     ck_assert(p.unity[0].ir && !p.unity[0].iw);
     ck_assert(!amdvi_props_set(&p, NULL, "1", &err));
     g_clear_error(&err);
+    /* intremap=auto is QEMU's third value. */
+    ck_assert(amdvi_props_set(&p, "intremap", "auto", &err));
+    ck_assert_int_eq(p.intremap, -1);
+    /* The IVRS carries at most AMDVI_MAX_UNITY unity ranges. */
+    while (p.n_unity < AMDVI_MAX_UNITY) {
+        ck_assert(amdvi_props_set(&p, "unity", "0x20:0x200000-0x2fffff",
+                                  &err));
+    }
+    ck_assert(!amdvi_props_set(&p, "unity", "0x20:0x200000-0x2fffff", &err));
+    ck_assert_ptr_nonnull(strstr(err->message, "unity"));
+    g_clear_error(&err);
+}
+END_TEST
+
+/* Each accepted alone, refused together when the unit is built. */
+START_TEST(test_amdvi_regs_xtsup_needs_intremap)
+{
+    IOMMUTestBed bed;
+    AddressSpace as;
+    VirtualClock *clk;
+    MsiSink *msi;
+    AMDVIProps p;
+    GError *err = NULL;
+
+    iommu_test_bed_init(&bed, 1 << 20, &as, &clk, &msi);
+    amdvi_props_default(&p);
+    ck_assert(amdvi_props_set(&p, "xtsup", "on", &err));
+    ck_assert(amdvi_props_set(&p, "intremap", "off", &err));
+    ck_assert_ptr_null(amdvi_new(&p, &as, msi, clk, &err));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(err->message, "xtsup"));
+    g_clear_error(&err);
+    iommu_test_bed_destroy(&bed, &as, clk, msi);
 }
 END_TEST
 
@@ -249,6 +282,7 @@ static Suite *amdvi_regs_suite(void)
     tcase_add_test(tc, test_amdvi_regs_msi_mirror_needs_efr_bit);
     tcase_add_test(tc, test_amdvi_props_bad_values_name_the_property);
     tcase_add_test(tc, test_amdvi_regs_reset_restores);
+    tcase_add_test(tc, test_amdvi_regs_xtsup_needs_intremap);
     suite_add_tcase(s, tc);
     return s;
 }
