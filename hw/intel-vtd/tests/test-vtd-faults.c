@@ -286,9 +286,7 @@ START_TEST(test_vtd_inv_event_msi_honours_im_and_iwc)
 
     vt_wr(t, VTD_REG_IEDATA, 0x52, 4);
     vt_wr(t, VTD_REG_IEADDR, 0xfee00000u, 4);
-    vt_wr(t, VTD_REG_IQA, qbase, 8);
-    vt_wr(t, VTD_REG_GCMD, (vt_rd(t, VTD_REG_GSTS, 4) & 0x96ffffffu) |
-          VTD_GCMD_QIE_MASK, 4);
+    vt_qi_enable(t, qbase);
     ck_assert_uint_eq(vt_rd(t, VTD_REG_IECTL, 4), VTD_IECTL_IM_MASK);
     qi_wait_if(t, qbase, &slot);
     ck_assert_uint_eq(vt_rd(t, VTD_REG_ICS, 4), VTD_ICS_IWC_MASK);

@@ -54,16 +54,6 @@ static void listen(VTest *t, uint16_t sid, Heard *h, uint64_t start,
     memory_region_register_iommu_notifier(&vas->rs.iommu, &h->n);
 }
 
-/* IOTLB invalidation through the registers (§11.4.8): IVA then IOTLB. */
-static void iotlb_inv(VTest *t, unsigned gran, uint16_t did, uint64_t iva)
-{
-    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
-
-    vt_wr(t, off - 8, iva, 8);
-    vt_wr(t, off, (1ull << 63) | ((uint64_t)gran << 60) |
-          ((uint64_t)did << 32), 8);
-}
-
 START_TEST(test_vtd_notify_unmap_follows_the_invalidation)
 {
     VTest *t = vt_new(NULL);
@@ -76,27 +66,27 @@ START_TEST(test_vtd_notify_unmap_follows_the_invalidation)
     listen(t, SID_A, &a, 0, UINT64_MAX);
     listen(t, SID_B, &b, 0, UINT64_MAX);
     /* Page-selective, domain 1, AM=2: 16 KiB from 0x104000. */
-    iotlb_inv(t, 3, 1, 0x105000 | 2);
+    vt_iotlb_inv(t, 3, 1, 0x105000 | 2);
     ck_assert_uint_eq(a.events, 1);
     ck_assert_uint_eq(a.last.iova, 0x104000);
     ck_assert_uint_eq(a.last.addr_mask, 0x3fff);
     ck_assert_uint_eq(b.events, 0);
     /* Domain-selective, domain 2: all of B's space, nothing of A's. */
-    iotlb_inv(t, 2, 2, 0);
+    vt_iotlb_inv(t, 2, 2, 0);
     ck_assert_uint_eq(b.events, 1);
     ck_assert_uint_eq(b.last.iova, 0);
     ck_assert_uint_eq(b.last.addr_mask, UINT64_MAX);
     ck_assert_uint_eq(a.events, 1);
     /* Global: both. */
-    iotlb_inv(t, 1, 0, 0);
+    vt_iotlb_inv(t, 1, 0, 0);
     ck_assert_uint_eq(a.events, 2);
     ck_assert_uint_eq(b.events, 2);
     /* A notifier's range filters: one page far away does not reach it. */
     memory_region_unregister_iommu_notifier(a.n.iommu, &a.n);
     listen(t, SID_A, &narrow, 0x200000, 0x2fffff);
-    iotlb_inv(t, 3, 1, 0x104000);
+    vt_iotlb_inv(t, 3, 1, 0x104000);
     ck_assert_uint_eq(narrow.events, 0);
-    iotlb_inv(t, 3, 1, 0x201000);
+    vt_iotlb_inv(t, 3, 1, 0x201000);
     ck_assert_uint_eq(narrow.events, 1);
     ck_assert_uint_eq(narrow.last.iova, 0x201000);
     ck_assert_uint_eq(narrow.last.addr_mask, 0xfff);
@@ -138,9 +128,7 @@ START_TEST(test_vtd_notify_device_tlb_sizes)
     iommu_notifier_init(&h.n, heard_dev_cb, IOMMU_NOTIFIER_DEVIOTLB_UNMAP, 0,
                         UINT64_MAX, &h);
     memory_region_register_iommu_notifier(&vas->rs.iommu, &h.n);
-    vt_wr(t, VTD_REG_IQA, qbase, 8);
-    vt_wr(t, VTD_REG_GCMD, (vt_rd(t, VTD_REG_GSTS, 4) & 0x96ffffffu) |
-          VTD_GCMD_QIE_MASK, 4);
+    vt_qi_enable(t, qbase);
     for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
         uint64_t d[2] = { 0, 0 };
 

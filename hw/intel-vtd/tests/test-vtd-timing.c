@@ -288,13 +288,9 @@ static VTest *ti_setup(const char *timing)
 {
     char *props = g_strdup_printf("timing=%s", timing);
     VTest *t = vt_new(props);
-    uint32_t sts;
 
-    vt_wr(t, VTD_REG_IQT, 0, 8);
-    vt_wr(t, VTD_REG_IQA, TI_QUEUE, 8);
-    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
-    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | (1u << 26), 4);
-    ck_assert(vt_rd(t, VTD_REG_GSTS, 4) & (1u << 26));
+    vt_qi_enable(t, TI_QUEUE);
+    ck_assert(vt_rd(t, VTD_REG_GSTS, 4) & VTD_GSTS_QIES_MASK);
     g_free(props);
     return t;
 }
@@ -400,16 +396,12 @@ START_TEST(test_vtd_timing_wait_drains_walks_in_flight)
     VTest *t = tv_setup("broadwell-ep");
     IOMMUTranslation out;
     int64_t idle;
-    uint32_t sts;
 
     vclock_advance_to(t->clk, 3000000);
     vt_translate(t, TV_SID, 0x40005000, IOMMU_RO, &out);    /* cold walk */
     idle = timing_walker_idle_at(t->s->timing);
     ck_assert_int_gt(idle, 3000000 + (int64_t)ti_inv_ns(TIMING_INV_WAIT));
-    vt_wr(t, VTD_REG_IQT, 0, 8);
-    vt_wr(t, VTD_REG_IQA, TI_QUEUE, 8);
-    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
-    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | (1u << 26), 4);
+    vt_qi_enable(t, TI_QUEUE);
     ti_put_wait(t, 0, TI_DATA);
     vt_wr(t, VTD_REG_IQT, 16, 8);
     ck_assert_int_eq(vclock_next_deadline(t->clk), idle);
@@ -488,7 +480,6 @@ END_TEST
 static void tf_run(VTest *t, TVRecord *rec)
 {
     GRand *r = g_rand_new_with_seed(5);
-    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
 
     for (int i = 0; i < TV_N; i++) {
         int pick = g_rand_int_range(r, 0, 100);
@@ -504,11 +495,10 @@ static void tf_run(VTest *t, TVRecord *rec)
                    0x9000000 + (uint64_t)i * 0x1000, 1, 3);
         }
         if (i % 331 == 0) {         /* page-selective, domain 5, page 1 */
-            vt_wr(t, off - 8, 0x40001000, 8);
-            vt_wr(t, off, (1ull << 63) | (3ull << 60) | (5ull << 32), 8);
+            vt_iotlb_inv(t, 3, 5, 0x40001000);
         }
         if (i % 1009 == 0) {        /* global */
-            vt_wr(t, off, (1ull << 63) | (1ull << 60), 8);
+            vt_iotlb_inv(t, 1, 0, 0);
         }
         /*
          * Registers the caches never see (the front cache's gate): the
@@ -598,7 +588,6 @@ END_TEST
 START_TEST(test_vtd_timing_front_cache_stale_until_invalidated)
 {
     VTest *t = tv_setup("broadwell-ep");
-    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
     IOMMUTranslation out;
 
     for (int i = 0; i < 3; i++) {
@@ -608,8 +597,7 @@ START_TEST(test_vtd_timing_front_cache_stale_until_invalidated)
     vt_map(t, 0x200000, 3, 0x40003000, 0xa000000, 1, 3);
     vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
     ck_assert_uint_eq(out.entry.translated_addr, 0x8003000);  /* stale */
-    vt_wr(t, off - 8, 0x40003000, 8);
-    vt_wr(t, off, (1ull << 63) | (3ull << 60) | (5ull << 32), 8);
+    vt_iotlb_inv(t, 3, 5, 0x40003000);
     vt_translate(t, TV_SID, 0x40003000, IOMMU_RO, &out);
     ck_assert_uint_eq(out.entry.translated_addr, 0xa000000);
     /* TE off: the front cache must not hand out translations. */

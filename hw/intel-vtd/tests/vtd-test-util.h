@@ -111,15 +111,42 @@ static inline void vt_ctx_ss(VTest *t, uint16_t sid, unsigned tt,
                    aw | ((uint64_t)did << 8));
 }
 
-/* Program RTADDR, SRTP, TE the way Linux does ((GSTS & 0x96FFFFFF)|bit). */
+/* One GCMD command the way Linux sends it: (GSTS & 0x96FFFFFF) | bit. */
+static inline void vt_gcmd(VTest *t, uint32_t bit)
+{
+    uint32_t sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
+
+    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | bit, 4);
+}
+
+/* Program RTADDR, SRTP, TE the way Linux does. */
 static inline void vt_enable(VTest *t)
 {
-    uint32_t sts;
     vt_wr(t, VTD_REG_RTADDR, VT_ROOT, 8);
-    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
-    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | VTD_GCMD_SRTP_MASK, 4);
-    sts = (uint32_t)vt_rd(t, VTD_REG_GSTS, 4);
-    vt_wr(t, VTD_REG_GCMD, (sts & 0x96FFFFFFu) | VTD_GCMD_TE_MASK, 4);
+    vt_gcmd(t, VTD_GCMD_SRTP_MASK);
+    vt_gcmd(t, VTD_GCMD_TE_MASK);
+}
+
+/* Queued invalidation on, as Linux enables it: IQT 0, IQA (QS 0), QIE. */
+static inline void vt_qi_enable(VTest *t, uint64_t queue)
+{
+    vt_wr(t, VTD_REG_IQT, 0, 8);
+    vt_wr(t, VTD_REG_IQA, queue, 8);
+    vt_gcmd(t, VTD_GCMD_QIE_MASK);
+}
+
+/*
+ * Register-based IOTLB invalidation (§11.4.8): IVA (address | AM, IH),
+ * then IOTLB with IVT, the granularity and the domain.
+ */
+static inline void vt_iotlb_inv(VTest *t, unsigned gran, uint16_t did,
+                                uint64_t iva)
+{
+    uint64_t off = vtd_ecap_get_iro(t->s->ecap) * 16 + VTD_REG_IOTLB_REL;
+
+    vt_wr(t, off - 8, iva, 8);
+    vt_wr(t, off, (1ull << 63) | ((uint64_t)gran << 60) |
+          ((uint64_t)did << 32), 8);
 }
 
 /* Map one page: builds intermediate tables as needed (levels 3..5). */

@@ -136,23 +136,26 @@ static void fz_vtd_tables(Fz *f)
     }
 }
 
+/* One GCMD command as Linux sends it: (GSTS & 0x96FFFFFF) | bit. */
+static void fz_vtd_gcmd(Fz *f, uint32_t bit)
+{
+    uint32_t sts = (uint32_t)fz_reg_read(f, VTD_REG_GSTS, 4);
+
+    fz_reg_write(f, VTD_REG_GCMD, (sts & 0x96ffffffu) | bit, 4);
+}
+
 /* A driver's bring-up: root table, queued invalidation, fault MSI, TE. */
 static void fz_vtd_baseline(Fz *f)
 {
-    uint32_t sts;
-
     fz_vtd_tables(f);
     fz_reg_write(f, VTD_REG_FEDATA, 0x41, 4);
     fz_reg_write(f, VTD_REG_FEADDR, 0xfee00000, 4);
     fz_reg_write(f, VTD_REG_IQA, FZ_QUEUE, 8);      /* QS 0: 256 x 16 B */
     fz_reg_write(f, VTD_REG_IQT, 0, 8);
-    sts = (uint32_t)fz_reg_read(f, VTD_REG_GSTS, 4);
-    fz_reg_write(f, VTD_REG_GCMD, (sts & 0x96ffffffu) | VTD_GCMD_QIE_MASK, 4);
+    fz_vtd_gcmd(f, VTD_GCMD_QIE_MASK);
     fz_reg_write(f, VTD_REG_RTADDR, FZ_ROOT, 8);
-    sts = (uint32_t)fz_reg_read(f, VTD_REG_GSTS, 4);
-    fz_reg_write(f, VTD_REG_GCMD, (sts & 0x96ffffffu) | VTD_GCMD_SRTP_MASK, 4);
-    sts = (uint32_t)fz_reg_read(f, VTD_REG_GSTS, 4);
-    fz_reg_write(f, VTD_REG_GCMD, (sts & 0x96ffffffu) | VTD_GCMD_TE_MASK, 4);
+    fz_vtd_gcmd(f, VTD_GCMD_SRTP_MASK);
+    fz_vtd_gcmd(f, VTD_GCMD_TE_MASK);
 }
 
 /* Mode-3 tables and DTEs for 00:02.0 and 00:03.0, logs, IOMMUEn. */
