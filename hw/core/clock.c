@@ -103,7 +103,8 @@ bool vclock_is_realtime(const VirtualClock *clock)
 
 int64_t vclock_next_deadline(VirtualClock *clock)
 {
-    return clock->head ? clock->head->deadline : -1;
+    return clock->pub.next_deadline == INT64_MAX ? -1
+                                                 : clock->pub.next_deadline;
 }
 
 static void vclock_unlink(VirtualClock *clock, VirtualTimer *t)

@@ -135,7 +135,6 @@ static void vtd_caps_apply_overrides(const VTDProps *p, uint64_t *cap,
     *ecap = e;
 }
 
-
 /*
  * The fault records (CAP.FRO, NFR + 1 of 16 bytes) and the IVA/IOTLB pair
  * (ECAP.IRO) must lie inside the 4 KiB register window and apart: software

@@ -1,6 +1,6 @@
 /*
  * TimingModel internals shared by timing-model.c and the front cache's
- * hit path (iommu-front.c), which charges a pipeline-only hit inline.
+ * hit path (iommu-front-hit.h), which charges a pipeline-only hit inline.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -98,20 +98,30 @@ void timing_model_set_trace(TimingModel *tm, TimingTrace *trace,
     tm->track = g_strdup(track ? track : "iommu");
 }
 
+/*
+ * FCFS over n identical servers (walker slots, lookup places): the one
+ * that frees first, the lowest index among equals.
+ */
+static unsigned timing_first_free(const int64_t *busy_until, unsigned n)
+{
+    unsigned best = 0;
+
+    for (unsigned i = 1; i < n; i++) {
+        if (busy_until[i] < busy_until[best]) {
+            best = i;
+        }
+    }
+    return best;
+}
+
 /* ---- lookup pipeline -------------------------------------------------- */
 
 int64_t timing_lookup_enter_busy(TimingModel *tm, int64_t arrival_ns,
                                  uint64_t hold_ns)
 {
-    unsigned best = 0;
+    unsigned best = timing_first_free(tm->lookup_busy, tm->nlookup);
     int64_t start, end;
 
-    /* FCFS over identical places: the one that frees first. */
-    for (unsigned i = 1; i < tm->nlookup; i++) {
-        if (tm->lookup_busy[i] < tm->lookup_busy[best]) {
-            best = i;
-        }
-    }
     start = MAX(arrival_ns, tm->lookup_busy[best]);
     end = start + (int64_t)hold_ns;
     tm->lookup_busy[best] = end;
@@ -154,12 +164,7 @@ int64_t timing_walker_acquire(TimingModel *tm, int64_t ready_ns,
         }
         return ready_ns;
     }
-    /* FCFS over identical servers: the slot that frees first. */
-    for (unsigned i = 1; i < tm->nslots; i++) {
-        if (tm->busy_until[i] < tm->busy_until[best]) {
-            best = i;
-        }
-    }
+    best = timing_first_free(tm->busy_until, tm->nslots);
     start = MAX(ready_ns, tm->busy_until[best]);
     if (start > ready_ns) {
         tm->st.walks_queued++;
